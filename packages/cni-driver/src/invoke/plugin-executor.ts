@@ -1,0 +1,53 @@
+/**
+ * The one seam that runs a plugin process. Everything above it (finding the binary, building the
+ * environment and stdin, parsing the outcome) is pure or shared; implementations of this
+ * interface only spawn, feed stdin, collect output, bound time and bytes, and kill.
+ *
+ * Every implementation passes the same contract suite (`describeExecutorContract`).
+ */
+
+/** One plugin execution, fully prepared by the caller. */
+export interface PluginExecRequest {
+  /** Absolute path of the plugin binary (already found in the plugin dirs). */
+  readonly path: string;
+  /** The exact bytes sent on stdin (the network config JSON). */
+  readonly stdin: string;
+  /** The complete environment of the child (no implicit inheritance). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Wall-clock bound; on expiry the whole process group gets SIGTERM, then SIGKILL. */
+  readonly timeoutMs: number;
+  /** Time between SIGTERM and SIGKILL on timeout or abort. */
+  readonly killGraceMs: number;
+  /** Cap on bytes kept from stdout and from stderr each; past it the plugin is killed. */
+  readonly maxOutputBytes: number;
+  /** Caller's cancellation; aborting kills the process group like a timeout. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** What happened to one plugin execution. Never throws for plugin behaviour. */
+export interface PluginExecOutcome {
+  /** Exit code, or `null` when the process was ended by a signal or never started. */
+  readonly exitCode: number | null;
+  /** Terminating signal name (`SIGKILL`, …) or `null`. */
+  readonly signal: string | null;
+  /** Captured stdout (UTF-8, at most `maxOutputBytes`). */
+  readonly stdout: string;
+  /** Captured stderr (UTF-8, at most `maxOutputBytes`). */
+  readonly stderr: string;
+  /** True when the timeout fired and the group was killed. */
+  readonly timedOut: boolean;
+  /** True when the caller's signal aborted the run. */
+  readonly aborted: boolean;
+  /** True when stdout or stderr went past `maxOutputBytes` and the group was killed. */
+  readonly outputTooLarge: boolean;
+  /** Set when the process could not be started (`ENOENT`, `EACCES`, `ETXTBSY`, …). */
+  readonly spawnError?: { readonly code: string; readonly message: string } | undefined;
+}
+
+/** Runs plugin processes. Inject one into the driver; the default is the execa executor. */
+export interface PluginExecutor {
+  /** Runs one plugin to completion (or kill) and reports what happened. */
+  execPlugin(request: PluginExecRequest): Promise<PluginExecOutcome>;
+  /** Releases helper processes or other resources, if the implementation has any. */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,29 @@
+/**
+ * The `multinet` command line: `cnitool`, `run`, `demo`.
+ */
+import { pathToFileURL } from 'node:url';
+
+/** Usage text printed by `multinet --help`. */
+export const USAGE = `usage: multinet <command> [options]
+
+commands:
+  cnitool add|check|del|gc|status <net> <netns>   run a network like the CNI project's cnitool
+  run --manifests <dir|file> ...                  the fake runtime's sync loop
+  demo [--real]                                   the main job on embedded fixtures
+`;
+
+/**
+ * Runs the CLI with the given arguments; resolves to the process exit status.
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command] = argv;
+  switch (command) {
+    default:
+      process.stderr.write(USAGE);
+      return command === undefined || command === '--help' || command === '-h' ? 0 : 1;
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  process.exitCode = await main(process.argv.slice(2));
+}
