@@ -2,6 +2,14 @@
  * The `multinet` command line: `cnitool`, `run`, `demo`.
  */
 import { pathToFileURL } from 'node:url';
+import { runCnitool } from '@multinet/cni-driver';
+import { runRunCommand, type CommandIo } from './run-command.ts';
+import { runDemoCommand } from './demo-command.ts';
+
+const STDIO: CommandIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
 
 /** Usage text printed by `multinet --help`. */
 export const USAGE = `usage: multinet <command> [options]
@@ -17,7 +25,14 @@ commands:
  */
 export async function main(argv: readonly string[]): Promise<number> {
   const [command] = argv;
+  const rest = argv.slice(1);
   switch (command) {
+    case 'cnitool':
+      return runCnitool(rest, { env: process.env, stdout: STDIO.stdout, stderr: STDIO.stderr });
+    case 'run':
+      return runRunCommand(rest, STDIO);
+    case 'demo':
+      return runDemoCommand(rest, STDIO);
     default:
       process.stderr.write(USAGE);
       return command === undefined || command === '--help' || command === '-h' ? 0 : 1;

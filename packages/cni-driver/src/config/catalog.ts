@@ -1,0 +1,253 @@
+/**
+ * The catalog's I/O shell: reads the conf dir and the bin dirs, re-reads only what changed, and
+ * rebuilds the (pure) snapshot. chokidar tells it *when* something changed; with nothing changed
+ * a sync returns the last snapshot without touching the disk.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { join } from 'node:path';
+import { parseNetworkConfigFile } from '@multinet/cni-types';
+import { validatePluginType } from '../invoke/plugin-path.ts';
+import { SILENT_LOGGER, type Logger } from '../internal/logger.ts';
+import { createDirWatcher, type DirChange, type DirWatcher } from '../watch/chokidar-watcher.ts';
+import {
+  buildCatalogSnapshot,
+  type CatalogPlugin,
+  type CatalogSnapshot,
+  type ConfFileEntry,
+} from './catalog-snapshot.ts';
+import { selectConfFiles } from './conf-files.ts';
+import { validateAbsolutePath } from '../internal/options.ts';
+
+/** Options of {@link createCatalog}. */
+export interface CatalogOptions {
+  /** Absolute conf dir. @default '/etc/cni/net.d' */
+  readonly confDir?: string | undefined;
+  /** Absolute plugin (bin) dirs, searched in order. @default ['/opt/cni/bin'] */
+  readonly pluginDirs?: readonly string[] | undefined;
+  /** Watch the dirs with chokidar; when false every sync re-stats every file. @default true */
+  readonly watch?: boolean | undefined;
+  /** pino-compatible logger. @default silent */
+  readonly logger?: Logger | undefined;
+}
+
+/** The networks of a conf dir and the plugins of the bin dirs, kept current. */
+export interface Catalog {
+  /** Brings the snapshot up to date (cheap when nothing changed) and returns it. */
+  sync(): Promise<CatalogSnapshot>;
+  /** The last snapshot (empty before the first sync). */
+  readonly snapshot: CatalogSnapshot;
+  /** Resolves when the watchers are live (at once when not watching). */
+  readonly ready: Promise<void>;
+  /** Calls `listener` after every sync that produced a new snapshot; returns an unsubscribe. */
+  onReload(listener: (snapshot: CatalogSnapshot) => void): () => void;
+  /** Stops watching. */
+  close(): Promise<void>;
+}
+
+interface CachedFile {
+  readonly statKey: string;
+  readonly entry: ConfFileEntry;
+}
+
+const statKeyOf = (s: Stats): string => `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+
+/**
+ * Creates a catalog over a conf dir and bin dirs. Call `sync()` on every loop turn.
+ *
+ * @throws {TypeError} when a dir is not an absolute path
+ * @example
+ * ```ts
+ * const catalog = createCatalog({ confDir: '/etc/cni/net.d', pluginDirs: ['/opt/cni/bin'] });
+ * const { networks, defaultNetwork, problems } = await catalog.sync();
+ * ```
+ */
+export function createCatalog(options: CatalogOptions = {}): Catalog {
+  const confDir = options.confDir ?? '/etc/cni/net.d';
+  const pluginDirs = [...(options.pluginDirs ?? ['/opt/cni/bin'])];
+  validateAbsolutePath('confDir', confDir);
+  pluginDirs.forEach((dir, i) => validateAbsolutePath(`pluginDirs[${i}]`, dir));
+  const logger = (options.logger ?? SILENT_LOGGER).child({ component: 'catalog' });
+  const watching = options.watch ?? true;
+
+  const files = new Map<string, CachedFile>();
+  let plugins: ReadonlyMap<string, CatalogPlugin> = new Map();
+  let snapshot: CatalogSnapshot = buildCatalogSnapshot([], plugins, 0);
+  const loggedProblems = new Set<string>();
+  const listeners = new Set<(snapshot: CatalogSnapshot) => void>();
+
+  // Dirty marks, set by the watcher. Everything starts dirty: the first sync reads all.
+  let confDirty = true;
+  let pluginsDirty = true;
+  let dirtyFiles = new Set<string>();
+  let everythingDirty = true;
+
+  const onChange = (change: DirChange): void => {
+    if (change.kind === 'error') {
+      everythingDirty = confDirty = pluginsDirty = true;
+      return;
+    }
+    if (change.path === confDir || change.path.startsWith(`${confDir}/`)) {
+      confDirty = true;
+      dirtyFiles.add(change.path);
+    }
+    if (pluginDirs.some((dir) => change.path === dir || change.path.startsWith(`${dir}/`))) pluginsDirty = true;
+  };
+  let watcher: DirWatcher | undefined;
+  if (watching) watcher = createDirWatcher([confDir, ...pluginDirs], onChange);
+  const ready = watcher ? watcher.ready : Promise.resolve();
+
+  async function readEntry(file: string, previous: CachedFile | undefined): Promise<CachedFile | 'in-flux' | 'gone'> {
+    let before: Stats;
+    try {
+      before = await stat(file);
+    } catch {
+      return 'gone';
+    }
+    if (!before.isFile()) return 'gone';
+    const key = statKeyOf(before);
+    if (previous && previous.statKey === key) return previous;
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      return { statKey: key, entry: { file, error } };
+    }
+    const after = await stat(file).catch(() => undefined);
+    // A file written in place while we read it is taken whole or not at all: keep what we had.
+    if (!after || statKeyOf(after) !== key) return 'in-flux';
+    try {
+      const list = parseNetworkConfigFile(text, file);
+      for (const plugin of list.plugins) validatePluginType(plugin.type, { file, network: list.name });
+      return { statKey: key, entry: { file, list } };
+    } catch (error) {
+      return { statKey: key, entry: { file, error } };
+    }
+  }
+
+  async function readConfDir(dirtyNow: ReadonlySet<string>, forced: boolean): Promise<boolean> {
+    let names: string[];
+    try {
+      names = await readdir(confDir);
+    } catch {
+      names = []; // a missing conf dir is no networks, not an error (libcni ConfFiles)
+    }
+    const wanted = selectConfFiles(names).map((name) => join(confDir, name));
+    const wantedSet = new Set(wanted);
+    let changed = false;
+    for (const file of files.keys()) {
+      if (!wantedSet.has(file)) {
+        files.delete(file);
+        changed = true;
+      }
+    }
+    const toRead = wanted.filter((file) => forced || dirtyNow.has(file) || !files.has(file));
+    const results = await Promise.all(toRead.map((file) => readEntry(file, files.get(file))));
+    toRead.forEach((file, i) => {
+      const result = results[i];
+      if (result === 'gone') {
+        if (files.delete(file)) changed = true;
+      } else if (result === 'in-flux') {
+        confDirty = true;
+        dirtyFiles.add(file);
+      } else if (result !== undefined && files.get(file) !== result) {
+        files.set(file, result);
+        changed = true;
+      }
+    });
+    // Keep the conf-file order of the directory listing.
+    if (changed) {
+      const ordered = wanted.flatMap((file) => {
+        const cached = files.get(file);
+        return cached ? [[file, cached] as const] : [];
+      });
+      files.clear();
+      for (const [file, cached] of ordered) files.set(file, cached);
+    }
+    return changed;
+  }
+
+  async function readPluginDirs(): Promise<boolean> {
+    const found = new Map<string, CatalogPlugin>();
+    for (const dir of pluginDirs) {
+      let names: string[];
+      try {
+        names = await readdir(dir);
+      } catch {
+        continue;
+      }
+      const stats = await Promise.all(names.map((name) => stat(join(dir, name)).catch(() => undefined)));
+      names.forEach((name, i) => {
+        const s = stats[i];
+        if (!s || !s.isFile() || (s.mode & 0o111) === 0 || found.has(name)) return;
+        found.set(name, { name, path: join(dir, name) });
+      });
+    }
+    const same =
+      found.size === plugins.size &&
+      [...found].every(([name, plugin]) => plugins.get(name)?.path === plugin.path);
+    if (same) return false;
+    plugins = found;
+    return true;
+  }
+
+  function logNewProblems(next: CatalogSnapshot): void {
+    const current = new Set<string>();
+    for (const problem of next.problems) {
+      const key = `${problem.file}\0${problem.message}`;
+      current.add(key);
+      if (!loggedProblems.has(key)) logger.warn({ problem }, 'skipping network config file');
+    }
+    loggedProblems.clear();
+    for (const key of current) loggedProblems.add(key);
+  }
+
+  async function syncNow(): Promise<CatalogSnapshot> {
+    const needConf = confDirty || !watching;
+    const needPlugins = pluginsDirty || !watching;
+    if (!needConf && !needPlugins) return snapshot;
+    // Swap the dirty marks: events that arrive while reading (and files caught mid-write)
+    // mark the fresh set, for the next sync.
+    const dirtyNow = dirtyFiles;
+    const forced = everythingDirty || !watching;
+    dirtyFiles = new Set();
+    confDirty = pluginsDirty = everythingDirty = false;
+    const confChanged = needConf ? await readConfDir(dirtyNow, forced) : false;
+    const pluginsChanged = needPlugins ? await readPluginDirs() : false;
+    if (!confChanged && !pluginsChanged && snapshot.generation > 0) return snapshot;
+    const next = buildCatalogSnapshot(
+      [...files.values()].map((cached) => cached.entry),
+      plugins,
+      snapshot.generation + 1,
+    );
+    logNewProblems(next);
+    snapshot = next;
+    for (const listener of listeners) listener(next);
+    return next;
+  }
+
+  let inFlight: Promise<CatalogSnapshot> | undefined;
+  function sync(): Promise<CatalogSnapshot> {
+    const run = (inFlight ?? Promise.resolve(snapshot)).then(syncNow, syncNow);
+    inFlight = run;
+    void run.finally(() => {
+      if (inFlight === run) inFlight = undefined;
+    });
+    return run;
+  }
+
+  return {
+    sync,
+    get snapshot() {
+      return snapshot;
+    },
+    ready,
+    onReload(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async close() {
+      await watcher?.close();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * The public face of the driver for runtimes: options and the operations on pod sandboxes.
+ */
+import type { CniErrorCode } from '@multinet/cni-types';
+import type { PluginExecutor } from '../invoke/plugin-executor.ts';
+import type { Logger } from '../internal/logger.ts';
+import type { CatalogSnapshot } from '../config/catalog-snapshot.ts';
+import type { ObjectSource } from '../objects/object-source.ts';
+import type { PodNetworkStatus, PodSandbox } from './pod-types.ts';
+
+/** Options of `createCniDriver`. Normalized once, with these defaults. */
+export interface CniDriverOptions {
+  /** Absolute conf dir. @default '/etc/cni/net.d' */
+  readonly confDir?: string | undefined;
+  /** Absolute plugin dirs, in search order. @default ['/opt/cni/bin'] */
+  readonly pluginDirs?: readonly string[] | undefined;
+  /** Absolute dir for pod checkpoints (0700); the driver's durable truth. Required. */
+  readonly stateDir: string;
+  /** libcni-format result cache dir. @default `<stateDir>/cache` */
+  readonly cacheDir?: string | undefined;
+  /** Where network objects come from. @default none: only the default network is usable */
+  readonly objectSource?: ObjectSource | undefined;
+  /** How plugins are run. @default the execa executor */
+  readonly executor?: PluginExecutor | undefined;
+  /** Watch conf and bin dirs with chokidar. @default true */
+  readonly watch?: boolean | undefined;
+  /** Bring `lo` up with the loopback plugin before the pod's networks. @default true */
+  readonly loopback?: boolean | undefined;
+  /** Kubeconfig path handed to thick plugins (F8). @default none */
+  readonly kubeconfig?: string | undefined;
+  /** Timeout of each plugin call. @default 60_000 */
+  readonly pluginTimeoutMs?: number | undefined;
+  /** Sandboxes operated on at once (operations on one sandbox are always serialized). @default 8 */
+  readonly maxConcurrentPods?: number | undefined;
+  /** pino-compatible logger. @default silent */
+  readonly logger?: Logger | undefined;
+}
+
+/** What one `sync()` found. */
+export interface DriverSyncReport {
+  /** The catalog after the sync. */
+  readonly catalog: CatalogSnapshot;
+  /** True when the catalog or the objects changed since the last sync. */
+  readonly changed: boolean;
+}
+
+/** A sandbox the driver holds a record for (found in the state dir, e.g. after a restart). */
+export interface SandboxRecordSummary {
+  readonly sandboxId: string;
+  readonly netns: string;
+  readonly pod: { readonly namespace: string; readonly name: string; readonly uid: string };
+  /** `ready` when every ADD succeeded; `tearing-down`/`setting-up` when interrupted. */
+  readonly phase: 'setting-up' | 'ready' | 'tearing-down';
+  /** The status derived from the record. */
+  readonly status: PodNetworkStatus;
+  /** Attachments whose DEL failed, with the last error and attempt count. */
+  readonly pendingDeletes: ReadonlyArray<{ readonly ifName: string; readonly network: string; readonly attempts: number; readonly error?: { readonly code: CniErrorCode; readonly message: string } | undefined }>;
+}
+
+/** What `status()` reports: is the driver ready to set up pods. */
+export interface DriverStatus {
+  readonly ready: boolean;
+  /** Why not, when not ready (e.g. NO_DEFAULT_NETWORK, or a STATUS error from the default network). */
+  readonly error?: { readonly code: CniErrorCode; readonly message: string } | undefined;
+  /** Conf files skipped, with reasons. */
+  readonly problems: CatalogSnapshot['problems'];
+}
+
+/** What `gc()` did. */
+export interface GcReport {
+  /** Sandboxes whose records were orphans (not in the valid set) and were torn down. */
+  readonly tornDown: readonly string[];
+  /** Errors, one per failure; gc keeps going past each. */
+  readonly errors: readonly Error[];
+}
+
+/** The multi-network CNI driver a runtime embeds. */
+export interface CniDriver {
+  /** Reloads what changed in the conf dir, bin dirs and object source; cheap when nothing did. */
+  sync(): Promise<DriverSyncReport>;
+  /**
+   * ADD every network the pod asks for, in order, after recording the plan durably. On a
+   * failure, DEL what was added (in reverse) and throw POD_SETUP_FAILED naming the network,
+   * interface, plugin and reason.
+   */
+  setUpPod(sandbox: PodSandbox, options?: { signal?: AbortSignal }): Promise<PodNetworkStatus>;
+  /**
+   * DEL every attachment of the sandbox in reverse order, from the record alone; idempotent;
+   * keeps going past failures and throws one AggregateError of CniErrors (the record keeps the
+   * failed ones for a retry).
+   */
+  tearDownPod(sandboxId: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /** CHECK every attachment (where the version allows); throws the first failure. */
+  checkPod(sandboxId: string, options?: { signal?: AbortSignal }): Promise<void>;
+  /** The status of a set-up sandbox, from its record; undefined when there is none. */
+  podStatus(sandboxId: string): Promise<PodNetworkStatus | undefined>;
+  /** Every sandbox with a record in the state dir (what a restarted runtime recovers). */
+  listSandboxes(): Promise<SandboxRecordSummary[]>;
+  /** Tears down records not in `validSandboxIds`, retries failed DELs, then CNI GC per network. */
+  gc(validSandboxIds: Iterable<string>, options?: { signal?: AbortSignal }): Promise<GcReport>;
+  /** Readiness, and CNI STATUS of the default network. */
+  status(options?: { signal?: AbortSignal }): Promise<DriverStatus>;
+  /** Stops watchers and helper processes; waits for operations in flight. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,149 @@
+/**
+ * The fake runtime's in-memory API server: pods and network objects, changeable while the
+ * runtime runs, with the pod status the sync loop writes back.
+ */
+import { EventEmitter } from 'node:events';
+import type { PodNetworkStatus } from '@multinet/cni-driver';
+import { derivePodUid } from './pod-uid.ts';
+
+/** A pod as the fake API holds it (the subset of v1 Pod that networking needs). */
+export interface ApiPod {
+  readonly namespace: string;
+  readonly name: string;
+  readonly uid: string;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** KEP-3698 `spec.networks`, passed through to the driver as given. */
+  readonly networks?: readonly unknown[] | undefined;
+}
+
+/** What the sync loop wrote back for a pod. */
+export interface ApiPodStatus {
+  readonly sandboxId?: string | undefined;
+  readonly netns?: string | undefined;
+  /** The pod IPs (default network only). */
+  readonly podIPs: readonly string[];
+  /** Every attachment, NPWG network-status form. */
+  readonly networks: PodNetworkStatus['networks'];
+  /** Why the pod's networks could not be set up, when they could not. */
+  readonly error: { readonly code: string; readonly message: string } | null;
+}
+
+/** A pod to add: `uid` and `namespace` may be left out. */
+export interface PodInput {
+  readonly namespace?: string | undefined;
+  readonly name: string;
+  readonly uid?: string | undefined;
+  readonly annotations?: Readonly<Record<string, string>> | undefined;
+  readonly networks?: readonly unknown[] | undefined;
+}
+
+/** A network object as the API holds it: the raw object (validated by the driver's parser). */
+export interface ApiNetworkObject {
+  readonly namespace: string;
+  readonly name: string;
+  /** The whole object (apiVersion, kind, metadata, spec). */
+  readonly object: Readonly<Record<string, unknown>>;
+}
+
+/** Events of the API: something a watcher (the sync loop) should look at. */
+export interface ApiEvents {
+  podAdded: [pod: ApiPod];
+  podDeleted: [pod: ApiPod];
+  networkChanged: [network: ApiNetworkObject];
+}
+
+/** The fake API server. */
+export interface InMemoryApi extends EventEmitter<ApiEvents> {
+  /** Adds or replaces a pod (`namespace` defaults to `default`, `uid` is derived when missing). */
+  addPod(pod: PodInput): ApiPod;
+  /** Deletes a pod by `namespace/name` (or `name` in `default`); returns whether it existed. */
+  deletePod(ref: string): boolean;
+  /** A pod by `namespace/name`. */
+  getPod(ref: string): ApiPod | undefined;
+  /** All pods, in insertion order. */
+  listPods(): ApiPod[];
+  /** Adds or replaces a network object. */
+  setNetwork(network: ApiNetworkObject): void;
+  /** Removes a network object; returns whether it existed. */
+  removeNetwork(namespace: string, name: string): boolean;
+  /** A network object. */
+  getNetwork(namespace: string, name: string): ApiNetworkObject | undefined;
+  /** All network objects. */
+  listNetworks(): ApiNetworkObject[];
+  /** Writes a pod's status (by UID); ignored when the pod is gone. */
+  setPodStatus(uid: string, status: ApiPodStatus): void;
+  /** A pod's status by `namespace/name`. */
+  getPodStatus(ref: string): ApiPodStatus | undefined;
+}
+
+/** Splits `namespace/name` (or `name`, in `default`). */
+export function parsePodRef(ref: string): { namespace: string; name: string } {
+  const slash = ref.indexOf('/');
+  return slash < 0 ? { namespace: 'default', name: ref } : { namespace: ref.slice(0, slash), name: ref.slice(slash + 1) };
+}
+
+const keyOf = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+/** Creates an empty in-memory API. */
+export function createInMemoryApi(): InMemoryApi {
+  const pods = new Map<string, ApiPod>();
+  const networks = new Map<string, ApiNetworkObject>();
+  const statuses = new Map<string, ApiPodStatus>();
+  const emitter = new EventEmitter<ApiEvents>();
+
+  const api = Object.assign(emitter, {
+    addPod(input: PodInput): ApiPod {
+      const namespace = input.namespace ?? 'default';
+      const pod: ApiPod = {
+        namespace,
+        name: input.name,
+        uid: input.uid ?? derivePodUid(namespace, input.name),
+        annotations: { ...(input.annotations ?? {}) },
+        networks: input.networks,
+      };
+      const previous = pods.get(keyOf(namespace, input.name));
+      if (previous && previous.uid !== pod.uid) {
+        statuses.delete(previous.uid);
+        emitter.emit('podDeleted', previous);
+      }
+      pods.set(keyOf(namespace, input.name), pod);
+      emitter.emit('podAdded', pod);
+      return pod;
+    },
+    deletePod(ref: string): boolean {
+      const { namespace, name } = parsePodRef(ref);
+      const pod = pods.get(keyOf(namespace, name));
+      if (!pod) return false;
+      pods.delete(keyOf(namespace, name));
+      statuses.delete(pod.uid);
+      emitter.emit('podDeleted', pod);
+      return true;
+    },
+    getPod(ref: string): ApiPod | undefined {
+      const { namespace, name } = parsePodRef(ref);
+      return pods.get(keyOf(namespace, name));
+    },
+    listPods: (): ApiPod[] => [...pods.values()],
+    setNetwork(network: ApiNetworkObject): void {
+      networks.set(keyOf(network.namespace, network.name), network);
+      emitter.emit('networkChanged', network);
+    },
+    removeNetwork(namespace: string, name: string): boolean {
+      const network = networks.get(keyOf(namespace, name));
+      if (!network) return false;
+      networks.delete(keyOf(namespace, name));
+      emitter.emit('networkChanged', network);
+      return true;
+    },
+    getNetwork: (namespace: string, name: string) => networks.get(keyOf(namespace, name)),
+    listNetworks: (): ApiNetworkObject[] => [...networks.values()],
+    setPodStatus(uid: string, status: ApiPodStatus): void {
+      if ([...pods.values()].some((pod) => pod.uid === uid)) statuses.set(uid, status);
+    },
+    getPodStatus(ref: string): ApiPodStatus | undefined {
+      const pod = api.getPod(ref);
+      return pod ? statuses.get(pod.uid) : undefined;
+    },
+  });
+  return api;
+}

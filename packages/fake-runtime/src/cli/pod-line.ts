@@ -1,0 +1,34 @@
+/**
+ * The `--json` output of `multinet run`: one line per pod after each sync.
+ */
+import type { ApiPod, ApiPodStatus } from '../api/in-memory-api.ts';
+
+/** One pod's line, in the documented field order. */
+export interface PodLine {
+  pod: string;
+  uid: string;
+  sandboxId: string | null;
+  netns: string | null;
+  podIPs: string[];
+  networks: Array<{ name: string; interface: string; ips: string[]; mac: string | null; default: boolean }>;
+  error: { code: string; message: string } | null;
+}
+
+/** Builds the line of a pod from the status the loop wrote back. Pure. */
+export function buildPodLine(pod: ApiPod, status: ApiPodStatus | undefined): PodLine {
+  return {
+    pod: `${pod.namespace}/${pod.name}`,
+    uid: pod.uid,
+    sandboxId: status?.sandboxId ?? null,
+    netns: status?.netns ?? null,
+    podIPs: [...(status?.podIPs ?? [])],
+    networks: (status?.networks ?? []).map((n) => ({
+      name: n.name,
+      interface: n.interface,
+      ips: [...n.ips],
+      mac: n.mac ?? null,
+      default: n.default,
+    })),
+    error: status?.error ? { code: status.error.code, message: status.error.message } : null,
+  };
+}
