@@ -1,4 +1,15 @@
 /**
+ * `@multinet/cni-types`: zod schemas and types for CNI spec 0.1.0–1.1.0 — configs, results,
+ * errors, versions, result conversion, libcni's cache record. Pure: no I/O.
+ *
  * @packageDocumentation
  */
-export {};
+export * from './errors.ts';
+export * from './version/cni-version.ts';
+export * from './config/network-config.ts';
+export * from './identifiers.ts';
+export * from './cni-args.ts';
+export * from './result/result-schemas.ts';
+export * from './result/convert-result.ts';
+export * from './result/plugin-answers.ts';
+export * from './cache/cache-record.ts';

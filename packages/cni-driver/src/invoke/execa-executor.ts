@@ -1,0 +1,88 @@
+/**
+ * The default executor, and the only file that imports execa: spawns the plugin in its own
+ * process group, feeds stdin, caps output, and on timeout or abort kills the whole group
+ * (SIGTERM, then SIGKILL after a grace period) so delegated IPAM children die too.
+ */
+import { execa } from 'execa';
+import type { PluginExecOutcome, PluginExecRequest, PluginExecutor } from './plugin-executor.ts';
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+/**
+ * Creates the execa executor: one plain spawn per plugin call from this process.
+ *
+ * @example
+ * ```ts
+ * const executor = createExecaExecutor();
+ * const outcome = await executor.execPlugin({ path, stdin, env, timeoutMs: 5000, killGraceMs: 500, maxOutputBytes: 1 << 20 });
+ * ```
+ */
+export function createExecaExecutor(): PluginExecutor {
+  return {
+    async execPlugin(request: PluginExecRequest): Promise<PluginExecOutcome> {
+      if (request.signal?.aborted) {
+        return { exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, aborted: true, outputTooLarge: false };
+      }
+      const subprocess = execa(request.path, [], {
+        input: request.stdin,
+        env: request.env,
+        extendEnv: false,
+        reject: false,
+        detached: true,
+        stripFinalNewline: false,
+        maxBuffer: request.maxOutputBytes,
+        encoding: 'utf8',
+        cleanup: true,
+        windowsHide: true,
+      });
+      const pid = subprocess.pid;
+      let timedOut = false;
+      let aborted = false;
+      let graceTimer: NodeJS.Timeout | undefined;
+      const escalate = (): void => {
+        killGroup(pid, 'SIGTERM');
+        graceTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), request.killGraceMs);
+      };
+      const timer = setTimeout(() => {
+        timedOut = true;
+        escalate();
+      }, request.timeoutMs);
+      const onAbort = (): void => {
+        if (timedOut || aborted) return;
+        aborted = true;
+        escalate();
+      };
+      request.signal?.addEventListener('abort', onAbort, { once: true });
+      const result = await subprocess;
+      clearTimeout(timer);
+      if (graceTimer) clearTimeout(graceTimer);
+      request.signal?.removeEventListener('abort', onAbort);
+      const outputTooLarge = result.isMaxBuffer === true;
+      // Anything left of the group after a kill path (a grandchild that ignored SIGTERM) dies now.
+      if (timedOut || aborted || outputTooLarge) killGroup(pid, 'SIGKILL');
+      const errno = (result as { code?: unknown }).code;
+      const spawned = pid !== undefined && result.exitCode !== undefined;
+      const spawnError =
+        !spawned && result.signal === undefined && typeof errno === 'string'
+          ? { code: errno, message: result.shortMessage ?? result.message ?? errno }
+          : undefined;
+      return {
+        exitCode: result.exitCode ?? null,
+        signal: result.signal ?? null,
+        stdout: typeof result.stdout === 'string' ? result.stdout : '',
+        stderr: typeof result.stderr === 'string' ? result.stderr : '',
+        timedOut,
+        aborted,
+        outputTooLarge,
+        ...(spawnError ? { spawnError } : {}),
+      };
+    },
+  };
+}
