@@ -1,4 +1,9 @@
 /**
+ * `@multinet/checkpoint`: a crash-safe, checksummed record store on `node:fs` alone, and the
+ * atomic file write it is built on. It knows nothing of CNI: the caller passes `parse`.
+ *
  * @packageDocumentation
  */
-export {};
+export { createCheckpointStore, type CheckpointStore, type CheckpointStoreOptions } from './checkpoint-store.ts';
+export { writeFileAtomic, type AtomicWriteOptions } from './atomic-write.ts';
+export { CheckpointError, isCheckpointError, CHECKPOINT_ERROR_CODES, type CheckpointErrorCode, type CheckpointErrorDetails } from './errors.ts';

@@ -1,4 +1,37 @@
 /**
+ * `@multinet/cni-driver`: the multi-network CNI driver — conf/bin catalog, plugin invocation,
+ * chains (ADD/CHECK/DEL/GC/STATUS) with libcni's semantics, and pods on several networks.
+ *
  * @packageDocumentation
  */
-export {};
+export * from '@multinet/cni-types';
+export type { PluginExecutor, PluginExecRequest, PluginExecOutcome } from './invoke/plugin-executor.ts';
+export { createExecaExecutor } from './invoke/execa-executor.ts';
+export { invokePlugin, INVOKE_DEFAULTS, type InvokePluginRequest } from './invoke/invoke-plugin.ts';
+export { invokePluginVersion } from './invoke/version-probe.ts';
+export { findPlugin, validatePluginType } from './invoke/plugin-path.ts';
+export { buildPluginEnv, type CniCommand, type PluginEnvInput } from './invoke/plugin-env.ts';
+export { parsePluginOutcome, type PluginCallContext } from './invoke/plugin-outcome.ts';
+export type { ChainContext, RuntimeConf } from './chain/chain-context.ts';
+export { buildPluginStdin, selectRuntimeConfig, type PluginStdinInput } from './chain/plugin-stdin.ts';
+export { formatJsonLikeGo } from './chain/go-json.ts';
+export { addNetworkList } from './chain/add-network-list.ts';
+export { delNetworkList } from './chain/del-network-list.ts';
+export { checkNetworkList } from './chain/check-network-list.ts';
+export { gcNetworkList, type GcArgs, type GcAttachment } from './chain/gc-network-list.ts';
+export { getStatusNetworkList } from './chain/status-network-list.ts';
+export { getVersionInfo, validateNetworkList } from './chain/version-info.ts';
+export { createCniConfig, type CniConfig, type CniConfigOptions, type CallOptions } from './chain/cni-config.ts';
+export {
+  buildCachePath,
+  listCachedAttachments,
+  readCachedResult,
+  removeCachedResult,
+  writeCachedResult,
+  type CachedAttachment,
+} from './cache/result-cache.ts';
+export { runCnitool, loadConfList, buildCnitoolContainerId, formatCnitoolResult, type CnitoolIo } from './cnitool/run-cnitool.ts';
+export { createCatalog, type Catalog, type CatalogOptions } from './config/catalog.ts';
+export type { CatalogNetwork, CatalogPlugin, CatalogProblem, CatalogSnapshot } from './config/catalog-snapshot.ts';
+export { selectConfFiles, CONF_EXTENSIONS } from './config/conf-files.ts';
+export { SILENT_LOGGER, type Logger } from './internal/logger.ts';

@@ -2,9 +2,7 @@
  * The `multinet` command line: `cnitool`, `run`, `demo`.
  */
 import { pathToFileURL } from 'node:url';
-import { runCnitool } from '@multinet/cni-driver';
-import { runRunCommand, type CommandIo } from './run-command.ts';
-import { runDemoCommand } from './demo-command.ts';
+import type { CommandIo } from './run-command.ts';
 
 const STDIO: CommandIo = {
   stdout: (text) => void process.stdout.write(text),
@@ -27,12 +25,19 @@ export async function main(argv: readonly string[]): Promise<number> {
   const [command] = argv;
   const rest = argv.slice(1);
   switch (command) {
-    case 'cnitool':
+    // Each command loads only what it needs: cnitool starts without the runtime.
+    case 'cnitool': {
+      const { runCnitool } = await import('@multinet/cni-driver');
       return runCnitool(rest, { env: process.env, stdout: STDIO.stdout, stderr: STDIO.stderr });
-    case 'run':
+    }
+    case 'run': {
+      const { runRunCommand } = await import('./run-command.ts');
       return runRunCommand(rest, STDIO);
-    case 'demo':
+    }
+    case 'demo': {
+      const { runDemoCommand } = await import('./demo-command.ts');
       return runDemoCommand(rest, STDIO);
+    }
     default:
       process.stderr.write(USAGE);
       return command === undefined || command === '--help' || command === '-h' ? 0 : 1;

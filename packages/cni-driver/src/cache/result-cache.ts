@@ -1,0 +1,111 @@
+/**
+ * libcni's result cache on disk: `<cacheDir>/results/<net>-<containerId>-<ifName>`, files libcni
+ * reads and writes — but written atomically (temp file, fsync, rename, fsync dir), 0600 in 0700.
+ */
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '@multinet/checkpoint';
+import {
+  CniError,
+  buildCacheRecord,
+  parseCacheRecord,
+  type CacheRecordInput,
+  type ParsedCacheRecord,
+} from '@multinet/cni-types';
+
+/** The cache file of one attachment. */
+export function buildCachePath(cacheDir: string, networkName: string, containerId: string, ifName: string): string {
+  return join(cacheDir, 'results', `${networkName}-${containerId}-${ifName}`);
+}
+
+/**
+ * Writes an attachment's cache record atomically.
+ *
+ * @throws {CniError} CACHE_WRITE_FAILED
+ */
+export async function writeCachedResult(cacheDir: string, input: CacheRecordInput): Promise<void> {
+  const file = buildCachePath(cacheDir, input.networkName, input.containerId, input.ifName);
+  try {
+    await mkdir(join(cacheDir, 'results'), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(file, buildCacheRecord(input), { mode: 0o600 });
+  } catch (error) {
+    throw new CniError('CACHE_WRITE_FAILED', `cannot write the result cache ${file}: ${(error as Error).message}`, {
+      file,
+      network: input.networkName,
+      ifName: input.ifName,
+      containerId: input.containerId,
+    }, { cause: error });
+  }
+}
+
+/**
+ * Reads an attachment's cache file. Missing or unreadable: `undefined` (as libcni).
+ *
+ * @throws {CniError} CACHE_INVALID when the file exists but is neither a v1 record nor a legacy result
+ */
+export async function readCachedResult(
+  cacheDir: string,
+  networkName: string,
+  containerId: string,
+  ifName: string,
+): Promise<ParsedCacheRecord | undefined> {
+  const file = buildCachePath(cacheDir, networkName, containerId, ifName);
+  const text = await readFile(file, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  return parseCacheRecord(text, file);
+}
+
+/** Removes an attachment's cache file; a missing one is fine. */
+export async function removeCachedResult(cacheDir: string, networkName: string, containerId: string, ifName: string): Promise<void> {
+  await rm(buildCachePath(cacheDir, networkName, containerId, ifName), { force: true });
+}
+
+/** A cached attachment (libcni's `NetworkAttachment`). */
+export interface CachedAttachment {
+  readonly containerId: string;
+  readonly network: string;
+  readonly ifName: string;
+  /** The config list text used at ADD. */
+  readonly configText: string;
+  readonly netns?: string | undefined;
+  readonly cniArgs?: ReadonlyArray<readonly [string, string]> | undefined;
+  readonly capabilityArgs?: Readonly<Record<string, unknown>> | undefined;
+  readonly file: string;
+}
+
+/**
+ * Lists the cached attachments (libcni's `GetCachedAttachments`), sorted by file name,
+ * optionally of one container. Unreadable, non-v1 and incomplete files are skipped.
+ */
+export async function listCachedAttachments(cacheDir: string, containerId?: string): Promise<CachedAttachment[]> {
+  const dir = join(cacheDir, 'results');
+  const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).sort();
+  const found: CachedAttachment[] = [];
+  for (const name of names) {
+    if (containerId !== undefined && !name.includes(`-${containerId}-`)) continue;
+    const file = join(dir, name);
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    let parsed: ParsedCacheRecord;
+    try {
+      parsed = parseCacheRecord(text, file);
+    } catch {
+      continue;
+    }
+    if (parsed.kind !== 'v1') continue;
+    const { record } = parsed;
+    if (!record.ifName || !record.networkName) continue;
+    if (containerId !== undefined && record.containerId !== containerId) continue;
+    found.push({
+      containerId: record.containerId,
+      network: record.networkName,
+      ifName: record.ifName,
+      configText: parsed.configText,
+      netns: record.netns,
+      cniArgs: record.cniArgs,
+      capabilityArgs: record.capabilityArgs,
+      file,
+    });
+  }
+  return found;
+}

@@ -1,0 +1,59 @@
+/**
+ * ADD: run a network config list's plugins in order, chaining results, then cache the result.
+ */
+import {
+  CniError,
+  parseCniVersion,
+  parseResult,
+  validateContainerId,
+  validateInterfaceName,
+  validateNetworkName,
+  type CniResult,
+  type NetworkConfigList,
+} from '@multinet/cni-types';
+import { writeCachedResult } from '../cache/result-cache.ts';
+import type { ChainContext, RuntimeConf } from './chain-context.ts';
+import { buildPluginStdin } from './plugin-stdin.ts';
+import { runListPlugin } from './run-plugin.ts';
+
+/**
+ * ADDs `list` for `rt`: plugins in order, each given the previous result as `prevResult`; the
+ * first failure stops the chain (no rollback here: the caller must DEL, as the spec says). Each
+ * result must be in the list's version: the spec has plugins answer in the version they were
+ * given, and a runtime that accepted any version would hand the next plugin a `prevResult` it did
+ * not ask for (libcni does not check this). The libcni cache record is written after success.
+ *
+ * @throws {CniError} CONTAINER_ID_INVALID, NETWORK_NAME_INVALID, INTERFACE_NAME_INVALID,
+ *   RESULT_VERSION_MISMATCH, RESULT_INVALID, CACHE_WRITE_FAILED and every plugin error code
+ */
+export async function addNetworkList(ctx: ChainContext, list: NetworkConfigList, rt: RuntimeConf): Promise<CniResult | undefined> {
+  validateContainerId(rt.containerId);
+  validateNetworkName(list.name);
+  validateInterfaceName(rt.ifName);
+  let prevResult: CniResult | undefined;
+  for (const plugin of list.plugins) {
+    const stdin = buildPluginStdin(list, plugin, { prevResult, capabilityArgs: rt.capabilityArgs });
+    const answer = await runListPlugin(ctx, list, plugin, 'ADD', rt, stdin);
+    if (answer === undefined) continue;
+    const result = parseResult(answer, { cniVersion: list.cniVersion, source: `plugin type="${plugin.type}"` });
+    if (parseCniVersion(result.cniVersion) !== list.cniVersion) {
+      throw new CniError(
+        'RESULT_VERSION_MISMATCH',
+        `plugin type="${plugin.type}" network="${list.name}" answered ADD with a ${result.cniVersion} result, but the config asked for ${list.cniVersion}`,
+        { plugin: plugin.type, network: list.name, ifName: rt.ifName, command: 'ADD', versions: { wanted: list.cniVersion, supported: [result.cniVersion] } },
+      );
+    }
+    prevResult = result;
+  }
+  await writeCachedResult(ctx.cacheDir, {
+    containerId: rt.containerId,
+    configText: list.bytes,
+    ifName: rt.ifName,
+    networkName: list.name,
+    netns: rt.netns,
+    cniArgs: rt.args,
+    capabilityArgs: rt.capabilityArgs,
+    result: prevResult,
+  });
+  return prevResult;
+}

@@ -1,0 +1,30 @@
+/**
+ * What every chain operation needs: how to run plugins, where they are, the cache, and limits.
+ */
+import type { CniArgs } from '@multinet/cni-types';
+import type { PluginExecutor } from '../invoke/plugin-executor.ts';
+import type { Logger } from '../internal/logger.ts';
+
+/** The shared context of chain operations. */
+export interface ChainContext {
+  readonly executor: PluginExecutor;
+  readonly pluginDirs: readonly string[];
+  /** libcni-format cache dir (`<cacheDir>/results/...`). */
+  readonly cacheDir: string;
+  readonly timeoutMs: number;
+  readonly killGraceMs: number;
+  readonly maxOutputBytes: number;
+  /** The environment the CNI variables are added to (libcni passes the whole process env). */
+  readonly baseEnv: Readonly<Record<string, string | undefined>>;
+  readonly logger: Logger;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Per-attachment runtime values (libcni's `RuntimeConf`). */
+export interface RuntimeConf {
+  readonly containerId: string;
+  readonly netns: string;
+  readonly ifName: string;
+  readonly args?: CniArgs | undefined;
+  readonly capabilityArgs?: Readonly<Record<string, unknown>> | undefined;
+}

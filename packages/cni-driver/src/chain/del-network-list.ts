@@ -1,0 +1,35 @@
+/**
+ * DEL: run a network config list's plugins in reverse, with the cached result as `prevResult`.
+ */
+import { isCniError, isCniVersionAtLeast, type CniResult, type NetworkConfigList } from '@multinet/cni-types';
+import { removeCachedResult } from '../cache/result-cache.ts';
+import { readCachedPrevResult } from './cached-prev-result.ts';
+import type { ChainContext, RuntimeConf } from './chain-context.ts';
+import { buildPluginStdin } from './plugin-stdin.ts';
+import { runListPlugin } from './run-plugin.ts';
+
+/**
+ * DELs `list` for `rt`: plugins in reverse order. From 0.4.0 each gets the cached ADD result
+ * (converted to the list's version) as `prevResult`; a corrupt or unconvertible cache entry is
+ * removed and DEL goes on without it (libcni PR #1171). The first failure stops the chain and
+ * the cache stays, so a retry gets the same `prevResult`; after success the cache is removed.
+ *
+ * @throws {CniError} every plugin error code
+ */
+export async function delNetworkList(ctx: ChainContext, list: NetworkConfigList, rt: RuntimeConf): Promise<void> {
+  let prevResult: CniResult | undefined;
+  if (isCniVersionAtLeast(list.cniVersion, '0.4.0')) {
+    try {
+      prevResult = await readCachedPrevResult(ctx, list, rt);
+    } catch (error) {
+      if (!isCniError(error)) throw error;
+      ctx.logger.warn({ network: list.name, ifName: rt.ifName, err: error }, 'ignoring a corrupt result cache entry on DEL');
+      await removeCachedResult(ctx.cacheDir, list.name, rt.containerId, rt.ifName);
+    }
+  }
+  for (const plugin of [...list.plugins].reverse()) {
+    const stdin = buildPluginStdin(list, plugin, { prevResult, capabilityArgs: rt.capabilityArgs });
+    await runListPlugin(ctx, list, plugin, 'DEL', rt, stdin);
+  }
+  await removeCachedResult(ctx.cacheDir, list.name, rt.containerId, rt.ifName);
+}
