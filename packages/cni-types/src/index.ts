@@ -13,3 +13,6 @@ export * from './result/result-schemas.ts';
 export * from './result/convert-result.ts';
 export * from './result/plugin-answers.ts';
 export * from './cache/cache-record.ts';
+export * from './objects/network-object.ts';
+export * from './selection/network-selection.ts';
+export * from './pod/pod-record.ts';

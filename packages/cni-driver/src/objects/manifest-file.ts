@@ -1,0 +1,55 @@
+/**
+ * Reading a manifest file: multi-document YAML or JSON holding Network objects and Pods.
+ */
+import { parseAllDocuments } from 'yaml';
+import {
+  CniError,
+  isCniError,
+  parseNetworkObject,
+  parsePodManifest,
+  type NetworkObject,
+  type PodManifest,
+} from '@multinet/cni-types';
+import type { ObjectProblem } from './object-source.ts';
+
+/** What one manifest file holds. */
+export interface ManifestContents {
+  readonly networks: NetworkObject[];
+  readonly pods: PodManifest[];
+  readonly problems: ObjectProblem[];
+}
+
+const problemOf = (file: string, error: unknown): ObjectProblem => ({
+  file,
+  code: isCniError(error) ? error.code : 'MANIFEST_INVALID',
+  message: error instanceof Error ? error.message : String(error),
+});
+
+/**
+ * Parses a manifest's text. Each document is a `Network`, a `Pod`, or a `List` of them; other
+ * kinds are ignored; a bad document becomes a problem and never stops the others.
+ */
+export function parseManifestText(text: string, file: string): ManifestContents {
+  const contents: ManifestContents = { networks: [], pods: [], problems: [] };
+  const documents = parseAllDocuments(text);
+  const list = Array.isArray(documents) ? documents : [documents];
+  list.forEach((document, index) => {
+    if (document.errors.length > 0) {
+      contents.problems.push(problemOf(file, new CniError('MANIFEST_INVALID', `invalid YAML in ${file} (document ${index + 1}): ${document.errors[0]?.message ?? 'parse error'}`, { file })));
+      return;
+    }
+    const value: unknown = document.toJS();
+    const items = (value as { kind?: unknown; items?: unknown })?.kind === 'List' ? ((value as { items?: unknown[] }).items ?? []) : [value];
+    for (const item of items) {
+      if (item === null || item === undefined) continue;
+      const kind = (item as { kind?: unknown }).kind;
+      try {
+        if (kind === 'Network') contents.networks.push(parseNetworkObject(item, { file, index }));
+        else if (kind === 'Pod') contents.pods.push(parsePodManifest(item, { file, index }));
+      } catch (error) {
+        contents.problems.push(problemOf(file, error));
+      }
+    }
+  });
+  return contents;
+}

@@ -1,0 +1,107 @@
+/**
+ * Network objects (and pods) from manifest files or dirs, reloaded when they change.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { NetworkObject, PodManifest } from '@multinet/cni-types';
+import { SILENT_LOGGER, type Logger } from '../internal/logger.ts';
+import { validateAbsolutePath } from '../internal/options.ts';
+import { createDirWatcher, type DirWatcher } from '../watch/chokidar-watcher.ts';
+import { compareBytes } from '../config/conf-files.ts';
+import { parseManifestText } from './manifest-file.ts';
+import type { ObjectProblem, ObjectSource } from './object-source.ts';
+
+/** Options of {@link createManifestObjectSource}. */
+export interface ManifestObjectSourceOptions {
+  /** Absolute manifest files or dirs (`*.yaml`, `*.yml`, `*.json` in a dir, in byte order). */
+  readonly paths: readonly string[];
+  /** Reload when the files change. @default true */
+  readonly watch?: boolean | undefined;
+  /** @default silent */
+  readonly logger?: Logger | undefined;
+}
+
+const MANIFEST_FILE = /\.(ya?ml|json)$/;
+
+async function listManifestFiles(paths: readonly string[]): Promise<string[]> {
+  const files: string[] = [];
+  for (const path of paths) {
+    const info = await stat(path).catch(() => undefined);
+    if (!info) continue;
+    if (info.isFile()) files.push(path);
+    else if (info.isDirectory()) {
+      const names = (await readdir(path)).filter((n) => MANIFEST_FILE.test(n) && !n.startsWith('.')).sort(compareBytes);
+      files.push(...names.map((n) => join(path, n)));
+    }
+  }
+  return files;
+}
+
+/** A manifest source also tells which pods the manifests hold. */
+export interface ManifestObjectSource extends ObjectSource {
+  /** Resolves when the watcher is live. */
+  readonly ready: Promise<void>;
+}
+
+/**
+ * Loads Network objects and Pods from manifests. A bad document is a problem (logged once),
+ * never an exception; the last good state is replaced on every reload.
+ *
+ * @throws {TypeError} for a relative path
+ */
+export function createManifestObjectSource(options: ManifestObjectSourceOptions): ManifestObjectSource {
+  options.paths.forEach((p, i) => validateAbsolutePath(`paths[${i}]`, p));
+  const logger = (options.logger ?? SILENT_LOGGER).child({ component: 'manifests' });
+  let networks = new Map<string, NetworkObject>();
+  let pods: PodManifest[] = [];
+  let problems: ObjectProblem[] = [];
+  let dirty = true;
+  const watching = options.watch ?? true;
+  let watcher: DirWatcher | undefined;
+  if (watching) {
+    watcher = createDirWatcher(options.paths, () => {
+      dirty = true;
+    });
+  }
+  let signature = '';
+
+  return {
+    ready: watcher ? watcher.ready : Promise.resolve(),
+    get problems() {
+      return problems;
+    },
+    async sync() {
+      if (watching && !dirty) return false;
+      dirty = false;
+      const files = await listManifestFiles(options.paths);
+      const nextNetworks = new Map<string, NetworkObject>();
+      const nextPods: PodManifest[] = [];
+      const nextProblems: ObjectProblem[] = [];
+      const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => undefined)));
+      files.forEach((file, i) => {
+        const text = texts[i];
+        if (text === undefined) return;
+        const contents = parseManifestText(text, file);
+        for (const n of contents.networks) nextNetworks.set(`${n.namespace}/${n.name}`, n);
+        nextPods.push(...contents.pods);
+        nextProblems.push(...contents.problems);
+      });
+      const nextSignature = JSON.stringify([[...nextNetworks.values()], nextPods, nextProblems]);
+      const changed = nextSignature !== signature;
+      if (changed) {
+        for (const problem of nextProblems) if (!problems.some((p) => p.message === problem.message)) logger.warn({ problem }, 'skipping manifest document');
+        networks = nextNetworks;
+        pods = nextPods;
+        problems = nextProblems;
+        signature = nextSignature;
+      }
+      return changed;
+    },
+    getNetwork: (namespace, name) => networks.get(`${namespace}/${name}`),
+    listNetworks: () => [...networks.values()],
+    listPods: () => [...pods],
+    async close() {
+      await watcher?.close();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Choosing the cniVersion for a thick plugin: ask it (VERSION), intersect with ours, take the
+ * highest. Answers are cached per binary and refreshed when the binary changes.
+ */
+import { stat } from 'node:fs/promises';
+import { CNI_VERSIONS, CniError, selectHighestCommonVersion } from '@multinet/cni-types';
+import { invokePluginVersion } from '../invoke/version-probe.ts';
+import type { PluginExecutor } from '../invoke/plugin-executor.ts';
+
+/** Options of {@link createVersionNegotiator}. */
+export interface VersionNegotiatorOptions {
+  readonly executor: PluginExecutor;
+  readonly pluginDirs: readonly string[];
+  readonly timeoutMs?: number | undefined;
+  /** The versions we speak. @default CNI_VERSIONS */
+  readonly ourVersions?: readonly string[] | undefined;
+  readonly baseEnv?: Readonly<Record<string, string | undefined>> | undefined;
+}
+
+/** Picks versions for thick plugins. */
+export interface VersionNegotiator {
+  /**
+   * The highest version both sides support, for the plugin `type` found at `path`.
+   *
+   * @throws {CniError} VERSION_INCOMPATIBLE naming both lists, and every VERSION call error
+   */
+  negotiate(type: string, path: string): Promise<string>;
+}
+
+/** Creates a negotiator with a per-binary cache keyed by (path, size, mtime, inode). */
+export function createVersionNegotiator(options: VersionNegotiatorOptions): VersionNegotiator {
+  const ours = options.ourVersions ?? CNI_VERSIONS;
+  const cache = new Map<string, { key: string; answer: Promise<string> }>();
+  return {
+    async negotiate(type, path) {
+      const info = await stat(path);
+      const key = `${info.size}:${info.mtimeMs}:${info.ino}`;
+      const cached = cache.get(path);
+      if (cached && cached.key === key) return cached.answer;
+      const answer = invokePluginVersion({
+        executor: options.executor,
+        pluginDirs: options.pluginDirs,
+        type,
+        timeoutMs: options.timeoutMs,
+        baseEnv: options.baseEnv,
+      }).then(({ supportedVersions }) => {
+        const chosen = selectHighestCommonVersion(ours, supportedVersions);
+        if (chosen === undefined) {
+          throw new CniError(
+            'VERSION_INCOMPATIBLE',
+            `plugin type="${type}" and multinet share no CNI version: the plugin supports [${supportedVersions.join(', ')}], multinet supports [${ours.join(', ')}]`,
+            { plugin: type, versions: { wanted: ours, supported: supportedVersions } },
+          );
+        }
+        return chosen;
+      });
+      cache.set(path, { key, answer });
+      // A failed answer is not kept: the next call asks again.
+      answer.catch(() => {
+        if (cache.get(path)?.answer === answer) cache.delete(path);
+      });
+      return answer;
+    },
+  };
+}
