@@ -35,3 +35,16 @@ export { createCatalog, type Catalog, type CatalogOptions } from './config/catal
 export type { CatalogNetwork, CatalogPlugin, CatalogProblem, CatalogSnapshot } from './config/catalog-snapshot.ts';
 export { selectConfFiles, CONF_EXTENSIONS } from './config/conf-files.ts';
 export { SILENT_LOGGER, type Logger } from './internal/logger.ts';
+export type { ObjectSource, ObjectProblem } from './objects/object-source.ts';
+export { createManifestObjectSource, type ManifestObjectSource, type ManifestObjectSourceOptions } from './objects/manifest-source.ts';
+export { createStaticObjectSource, type StaticObjectSource } from './objects/static-source.ts';
+export { parseManifestText, type ManifestContents } from './objects/manifest-file.ts';
+export { createVersionNegotiator, type VersionNegotiator, type VersionNegotiatorOptions } from './version/version-negotiator.ts';
+export { buildPodPlan, resolveNetwork, type BuildPodPlanInput, type ResolvedNetwork } from './plan/build-pod-plan.ts';
+export { assignInterfaceNames } from './plan/interface-names.ts';
+export { buildPodArgs, buildCapabilityArgs } from './plan/pod-args.ts';
+export { buildThickConfig, buildLoopbackConfig } from './plan/thick-config.ts';
+export { createCniDriver } from './pod/create-cni-driver.ts';
+export { buildPodNetworkStatus, buildAttachmentStatus } from './pod/pod-status.ts';
+export type * from './pod/driver-api.ts';
+export type * from './pod/pod-types.ts';

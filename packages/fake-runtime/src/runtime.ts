@@ -122,6 +122,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
   const manifests: ManifestLoader | undefined = options.manifests?.length
     ? createManifestLoader({ paths: options.manifests, api, watch: options.watch ?? true, logger: options.logger })
     : undefined;
+  await manifests?.sync();
   const objectSource = createApiObjectSource(api, manifests);
 
   const newDriver = (): CniDriver =>

@@ -26,6 +26,8 @@ export const AttachmentRecordSchema = z.strictObject({
   /** planned → adding → added; del-failed when a DEL failed (kept for retry). */
   state: z.enum(['planned', 'adding', 'added', 'del-failed']),
   result: z.record(z.string(), z.unknown()).optional(),
+  /** The sandbox interface's MAC, read from the namespace when the result has none (0.1.0/0.2.0). */
+  mac: z.string().optional(),
   error: ErrorSummarySchema.optional(),
   delAttempts: z.number().int().nonnegative(),
 });

@@ -3,7 +3,7 @@
  * runtime runs, with the pod status the sync loop writes back.
  */
 import { EventEmitter } from 'node:events';
-import type { PodNetworkStatus } from '@multinet/cni-driver';
+import type { NetworkObject, PodNetworkStatus } from '@multinet/cni-driver';
 import { derivePodUid } from './pod-uid.ts';
 
 /** A pod as the fake API holds it (the subset of v1 Pod that networking needs). */
@@ -37,13 +37,8 @@ export interface PodInput {
   readonly networks?: readonly unknown[] | undefined;
 }
 
-/** A network object as the API holds it: the raw object (validated by the driver's parser). */
-export interface ApiNetworkObject {
-  readonly namespace: string;
-  readonly name: string;
-  /** The whole object (apiVersion, kind, metadata, spec). */
-  readonly object: Readonly<Record<string, unknown>>;
-}
+/** A network object as the API holds it (thin when `plugin` is undefined). */
+export type ApiNetworkObject = NetworkObject;
 
 /** Events of the API: something a watcher (the sync loop) should look at. */
 export interface ApiEvents {

@@ -1,0 +1,48 @@
+/**
+ * A sandbox's network status, derived from its record. Pure.
+ */
+import { listResultInterfaces, listResultIps, parseResult, type AttachmentRecord, type CniResult, type PodRecord } from '@multinet/cni-types';
+import type { AttachmentStatus, PodNetworkStatus } from './pod-types.ts';
+
+const stripPrefix = (cidr: string): string => cidr.split('/')[0] ?? cidr;
+
+function resultOf(attachment: AttachmentRecord): CniResult | undefined {
+  if (!attachment.result) return undefined;
+  try {
+    return parseResult(attachment.result, { cniVersion: attachment.cniVersion });
+  } catch {
+    return undefined;
+  }
+}
+
+/** The status of one attachment (IPs without prefix, the sandbox interface's MAC). */
+export function buildAttachmentStatus(attachment: AttachmentRecord): AttachmentStatus {
+  const result = resultOf(attachment);
+  const ips = result ? listResultIps(result) : [];
+  const interfaces = result ? listResultInterfaces(result) : [];
+  const own = interfaces.find((i) => i.name === attachment.ifName && i.sandbox) ?? interfaces.find((i) => i.name === attachment.ifName);
+  const gateways = ips.flatMap((ip) => (ip.gateway ? [ip.gateway] : []));
+  const mac = own?.mac ?? attachment.mac;
+  return {
+    name: attachment.network,
+    interface: attachment.ifName,
+    ips: ips.map((ip) => stripPrefix(ip.address)),
+    ...(mac ? { mac } : {}),
+    ...(gateways.length ? { gateway: gateways } : {}),
+    default: attachment.isDefault,
+    ...(result ? { result } : {}),
+  };
+}
+
+/**
+ * The sandbox's status: pod IPs are the default network's first IPv4 and first IPv6 (as kubelet
+ * keeps at most one of each); every attachment but loopback is listed.
+ */
+export function buildPodNetworkStatus(record: PodRecord): PodNetworkStatus {
+  const networks = record.attachments.filter((a) => a.source !== 'loopback' && a.state === 'added').map(buildAttachmentStatus);
+  const primary = record.attachments.find((a) => a.isDefault && a.state === 'added');
+  const primaryResult = primary ? resultOf(primary) : undefined;
+  const ips = primaryResult ? listResultIps(primaryResult) : [];
+  const podIPs = [ips.find((ip) => ip.family === 4), ips.find((ip) => ip.family === 6)].flatMap((ip) => (ip ? [stripPrefix(ip.address)] : []));
+  return { sandboxId: record.sandboxId, netns: record.netns, podIPs, networks };
+}
