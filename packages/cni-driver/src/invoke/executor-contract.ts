@@ -1,0 +1,123 @@
+/**
+ * The contract every PluginExecutor passes, run against the real noop fixture plugin.
+ * Test-only: imported by `*.test.ts` files, never by the library.
+ */
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { PluginExecRequest, PluginExecutor } from './plugin-executor.ts';
+
+/** What the contract needs from an implementation. */
+export interface ExecutorUnderTest {
+  readonly executor: PluginExecutor;
+  close(): Promise<void>;
+}
+
+/** True while the process runs; a zombie (killed, not yet reaped by init) counts as gone. */
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+};
+
+async function waitUntilGone(pid: number): Promise<void> {
+  for (let i = 0; i < 100_000 && isAlive(pid); i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
+/**
+ * Registers the executor contract suite for one implementation. `noopPath` is the absolute path
+ * of fixtures/plugins/noop.
+ */
+export function describeExecutorContract(name: string, noopPath: string, setup: () => Promise<ExecutorUnderTest>): void {
+  describe(`${name} executor contract`, () => {
+    let dir: string;
+    let under: ExecutorUnderTest;
+    beforeEach(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'multinet-exec-'));
+      under = await setup();
+    });
+    afterEach(async () => {
+      await under.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    const request = (control: unknown, patch: Partial<PluginExecRequest> = {}): Promise<PluginExecRequest> => {
+      const debugFile = join(dir, 'control.json');
+      return writeFile(debugFile, JSON.stringify(control)).then(() => ({
+        path: noopPath,
+        stdin: JSON.stringify({ cniVersion: '1.0.0', name: 'n', type: 'noop', debugFile }),
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'c1', CNI_IFNAME: 'eth0', CNI_NETNS: '/ns', CNI_PATH: '/x', CNI_ARGS: '' },
+        timeoutMs: 20_000,
+        killGraceMs: 200,
+        maxOutputBytes: 1 << 20,
+        ...patch,
+      }));
+    };
+
+    const readLog = async (): Promise<Array<{ stdin: string; env: Record<string, string>; pid: number; childPid?: number }>> =>
+      (await readFile(join(dir, 'control.json.log'), 'utf8'))
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line));
+
+    it('returns stdout and exit 0 of a successful plugin', async () => {
+      const outcome = await under.executor.execPlugin(await request({}));
+      expect(outcome).toMatchObject({ exitCode: 0, signal: null, timedOut: false, aborted: false, outputTooLarge: false });
+      expect(JSON.parse(outcome.stdout)).toMatchObject({ cniVersion: '1.0.0', interfaces: [{ name: 'eth0', sandbox: '/ns' }] });
+    });
+
+    it('passes stdin byte for byte and the env exactly as given', async () => {
+      const req = await request({});
+      await under.executor.execPlugin({ ...req, env: { ...req.env, EXTRA: 'x' } });
+      const [log] = await readLog();
+      expect(log.stdin).toBe(req.stdin);
+      expect(log.env).toEqual({ CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'c1', CNI_IFNAME: 'eth0', CNI_NETNS: '/ns', CNI_PATH: '/x', CNI_ARGS: '' });
+    });
+
+    it('reports a non-zero exit with the error JSON and stderr', async () => {
+      const outcome = await under.executor.execPlugin(await request({ ADD: { errorCode: 11, errorMsg: 'busy', exitCode: 3, stderr: 'noise' } }));
+      expect(outcome.exitCode).toBe(3);
+      expect(JSON.parse(outcome.stdout)).toMatchObject({ code: 11, msg: 'busy' });
+      expect(outcome.stderr).toBe('noise');
+    });
+
+    it('kills the whole process group on timeout, grandchildren included', async () => {
+      const outcome = await under.executor.execPlugin(await request({ ADD: { sleepMs: 30_000, spawnChild: true } }, { timeoutMs: 300 }));
+      expect(outcome.timedOut).toBe(true);
+      const [log] = await readLog();
+      const { pid, childPid } = log as { pid: number; childPid: number };
+      await waitUntilGone(pid);
+      await waitUntilGone(childPid);
+      expect([isAlive(pid), isAlive(childPid)]).toEqual([false, false]);
+    });
+
+    it('kills the plugin when the caller aborts', async () => {
+      const controller = new AbortController();
+      const running = under.executor.execPlugin(await request({ ADD: { sleepMs: 30_000 } }, { signal: controller.signal }));
+      setImmediate(() => controller.abort());
+      expect((await running).aborted).toBe(true);
+    });
+
+    it('kills a plugin that writes more than the output cap', async () => {
+      const outcome = await under.executor.execPlugin(await request({ ADD: { stdout: 'x'.repeat(5000) } }, { maxOutputBytes: 1000 }));
+      expect(outcome.outputTooLarge).toBe(true);
+    });
+
+    it('reports a plugin that cannot be started as a spawn error', async () => {
+      const notExecutable = join(dir, 'not-executable');
+      await writeFile(notExecutable, '#!/bin/sh\n');
+      await chmod(notExecutable, 0o644);
+      const outcome = await under.executor.execPlugin({ ...(await request({})), path: notExecutable });
+      expect(outcome.spawnError?.code).toBe('EACCES');
+    });
+  });
+}
