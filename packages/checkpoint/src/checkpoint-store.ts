@@ -4,6 +4,7 @@
  */
 import { chmod, lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { TEMP_PREFIX, syncDir, writeFileAtomic } from './atomic-write.ts';
 import { buildEnvelopeText, parseEnvelopeText } from './envelope.ts';
 import { CheckpointError } from './errors.ts';
@@ -83,7 +84,7 @@ export async function createCheckpointStore<T>(options: CheckpointStoreOptions<T
 
   async function quarantine(key: string, code: CheckpointError['code'], reason: string, cause?: unknown): Promise<CheckpointError> {
     const file = fileOf(key);
-    const target = join(quarantineDir, `${key}.${Date.now()}.${process.pid}${SUFFIX}`);
+    const target = join(quarantineDir, `${key}.${Date.now()}.${randomBytes(4).toString('hex')}${SUFFIX}`);
     let quarantinedTo: string | undefined;
     try {
       await mkdir(quarantineDir, { recursive: true, mode: 0o700 });
@@ -127,7 +128,7 @@ export async function createCheckpointStore<T>(options: CheckpointStoreOptions<T
 
   return {
     dir,
-    write(key, value) {
+    async write(key, value) {
       validateKey(key);
       const previous = pending.get(key) ?? Promise.resolve();
       const next = previous.catch(() => undefined).then(async () => {
