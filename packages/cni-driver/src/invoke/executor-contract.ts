@@ -79,8 +79,8 @@ export function describeExecutorContract(name: string, noopPath: string, setup: 
       const req = await request({});
       await under.executor.execPlugin({ ...req, env: { ...req.env, EXTRA: 'x' } });
       const [log] = await readLog();
-      expect(log.stdin).toBe(req.stdin);
-      expect(log.env).toEqual({ CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'c1', CNI_IFNAME: 'eth0', CNI_NETNS: '/ns', CNI_PATH: '/x', CNI_ARGS: '' });
+      expect(log?.stdin).toBe(req.stdin);
+      expect(log?.env).toEqual({ CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'c1', CNI_IFNAME: 'eth0', CNI_NETNS: '/ns', CNI_PATH: '/x', CNI_ARGS: '' });
     });
 
     it('reports a non-zero exit with the error JSON and stderr', async () => {

@@ -6,7 +6,7 @@ const alpha = (value: string) => ({ 'alpha.network.k8s.io/networks': value });
 
 describe('parseNetworkSelection', () => {
   it('reads the patch annotation in order, trimming whitespace the patch kept', () => {
-    expect(parseNetworkSelection(alpha('dbnet, othernet ,thick-plugin-example')).map((s) => s.name)).toEqual(['dbnet', 'othernet', 'thick-plugin-example']);
+    expect(parseNetworkSelection(alpha('dbnet, othernet ,thick-plugin-example'))?.map((s) => s.name)).toEqual(['dbnet', 'othernet', 'thick-plugin-example']);
   });
 
   it('reads name@ifname and namespace/name', () => {
