@@ -1,0 +1,229 @@
+/**
+ * Multi-network pods through the driver's public API, with fixture plugins and fake namespaces:
+ * plans, ordering, rollback, record-only teardown across restarts, retries, concurrency.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { cp, mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createCniDriver, createExecaExecutor, createStaticObjectSource, type CniDriver, type PluginExecutor, type PodSandbox, type StaticObjectSource } from '@multinet/cni-driver';
+import { FIXTURE_PLUGIN_DIR, readNoopLog, writeNoopControl } from './support/noop.ts';
+
+let dir: string;
+let confDir: string;
+let binDir: string;
+let stateDir: string;
+let objects: StaticObjectSource;
+let drivers: CniDriver[];
+
+const ALPHA = 'alpha.network.k8s.io/networks';
+const logOf = (net: string) => join(dir, `${net}.json`);
+
+async function writeConf(file: string, name: string, cniVersion = '1.0.0'): Promise<void> {
+  await writeFile(join(confDir, file), JSON.stringify({ cniVersion, name, plugins: [{ type: 'noop', debugFile: logOf(name) }] }));
+}
+
+function openDriver(patch: Partial<Parameters<typeof createCniDriver>[0]> = {}): CniDriver {
+  const driver = createCniDriver({ confDir, pluginDirs: [binDir], stateDir, objectSource: objects, watch: false, loopback: false, pluginTimeoutMs: 20_000, ...patch });
+  drivers.push(driver);
+  return driver;
+}
+
+const sandbox = (name: string, networks?: string, id = `${name}-sandbox`): PodSandbox => ({
+  sandboxId: id,
+  netns: join(dir, 'netns', id),
+  pod: { namespace: 'default', name, uid: `uid-${name}`, annotations: networks === undefined ? {} : { [ALPHA]: networks } },
+});
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'multinet-pods-'));
+  confDir = join(dir, 'net.d');
+  binDir = join(dir, 'bin');
+  stateDir = join(dir, 'state');
+  await mkdir(confDir);
+  // A private bin dir, so a test can add or remove a plugin binary.
+  await cp(FIXTURE_PLUGIN_DIR, binDir, { recursive: true });
+  await writeConf('10-dbnet.conflist', 'dbnet');
+  await writeConf('20-othernet.conflist', 'othernet', '0.4.0');
+  objects = createStaticObjectSource([
+    { namespace: 'default', name: 'dbnet' },
+    { namespace: 'default', name: 'othernet' },
+    { namespace: 'default', name: 'thick-plugin-example', plugin: 'thick-plugin' },
+  ]);
+  process.env['NOOP_DEBUG'] = logOf('thick');
+  drivers = [];
+});
+
+afterEach(async () => {
+  delete process.env['NOOP_DEBUG'];
+  await Promise.all(drivers.map((d) => d.close()));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('setUpPod', () => {
+  it('attaches every listed network in order on eth0..eth2, and the pod IPs are eth0\'s', async () => {
+    const status = await openDriver().setUpPod(sandbox('web', 'dbnet,othernet,thick-plugin-example'));
+    expect(status.networks.map((n) => [n.name, n.interface, n.default])).toEqual([
+      ['default/dbnet', 'eth0', true],
+      ['default/othernet', 'eth1', false],
+      ['default/thick-plugin-example', 'eth2', false],
+    ]);
+    expect(status.podIPs).toEqual(status.networks[0]?.ips);
+    const thick = await readNoopLog(logOf('thick'));
+    // VERSION first (negotiation), then ADD with the generated config at the highest common version.
+    expect(thick.map((e) => e.command)).toEqual(['VERSION', 'ADD']);
+    expect(JSON.parse(thick[1]!.stdin)).toMatchObject({ name: 'thick-plugin-example', type: 'thick-plugin', cniVersion: '1.1.0' });
+  });
+
+  it('uses the first conf file alone on eth0 when the pod names no network', async () => {
+    const status = await openDriver().setUpPod(sandbox('plain'));
+    expect(status.networks.map((n) => [n.name, n.interface])).toEqual([['dbnet', 'eth0']]);
+  });
+
+  it('passes the pod identity in CNI_ARGS, in the patch\'s order', async () => {
+    await openDriver().setUpPod(sandbox('web', 'dbnet'));
+    const [add] = await readNoopLog(logOf('dbnet'));
+    expect(add!.env['CNI_ARGS']).toBe('IgnoreUnknown=1;K8S_POD_NAMESPACE=default;K8S_POD_NAME=web;K8S_POD_INFRA_CONTAINER_ID=web-sandbox;K8S_POD_UID=uid-web');
+  });
+
+  it('honours name@ifname and refuses a conflict before anything runs', async () => {
+    const driver = openDriver();
+    const status = await driver.setUpPod(sandbox('a', 'dbnet@data0,othernet'));
+    expect(status.networks.map((n) => n.interface)).toEqual(['data0', 'eth1']);
+    await expect(driver.setUpPod(sandbox('b', 'dbnet@x,othernet@x'))).rejects.toMatchObject({ code: 'INTERFACE_NAME_CONFLICT' });
+    expect((await readNoopLog(logOf('dbnet'))).filter((e) => e.command === 'ADD')).toHaveLength(1);
+  });
+
+  it('rolls back in reverse when the third ADD fails, and names the network, interface and plugin', async () => {
+    await writeNoopControl(logOf('thick'), { ADD: { errorCode: 7, errorMsg: 'no thanks' } });
+    const driver = openDriver();
+    const error = await driver.setUpPod(sandbox('web', 'dbnet,othernet,thick-plugin-example')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'POD_SETUP_FAILED', cause: expect.objectContaining({ code: 'INVALID_NETWORK_CONFIG' }) });
+    expect((error as Error).message).toMatch(/thick-plugin-example.*eth2.*thick-plugin.*no thanks/);
+    const order = [...(await readNoopLog(logOf('dbnet'))), ...(await readNoopLog(logOf('othernet'))), ...(await readNoopLog(logOf('thick')))]
+      .filter((e) => e.command === 'DEL')
+      .map((e) => e.env['CNI_IFNAME']);
+    expect(order.sort()).toEqual(['eth0', 'eth1', 'eth2']);
+    expect(await driver.listSandboxes()).toEqual([]);
+  });
+
+  it('fails only the pods whose thick plugin is missing, and works once the binary appears', async () => {
+    await unlink(join(binDir, 'thick-plugin'));
+    const driver = openDriver();
+    await expect(driver.setUpPod(sandbox('a', 'thick-plugin-example'))).rejects.toMatchObject({ code: 'NETWORK_NOT_FOUND', message: expect.stringContaining('thick-plugin') });
+    await expect(driver.setUpPod(sandbox('b', 'dbnet'))).resolves.toBeDefined();
+    await cp(join(FIXTURE_PLUGIN_DIR, 'thick-plugin'), join(binDir, 'thick-plugin'));
+    await expect(driver.setUpPod(sandbox('a', 'thick-plugin-example'))).resolves.toMatchObject({ networks: [expect.objectContaining({ interface: 'eth0' })] });
+  });
+
+  it('returns the recorded status for a sandbox that is already set up', async () => {
+    const driver = openDriver();
+    const first = await driver.setUpPod(sandbox('web', 'dbnet'));
+    expect(await driver.setUpPod(sandbox('web', 'dbnet'))).toEqual(first);
+    expect((await readNoopLog(logOf('dbnet'))).filter((e) => e.command === 'ADD')).toHaveLength(1);
+  });
+});
+
+describe('tearDownPod', () => {
+  it('after a restart and a deleted conf file, DELs every network with the config used at ADD, in reverse', async () => {
+    await openDriver().setUpPod(sandbox('web', 'dbnet,othernet,thick-plugin-example'));
+    const addedOther = (await readNoopLog(logOf('othernet')))[0]!.stdin;
+    await unlink(join(confDir, '20-othernet.conflist'));
+    objects.removeNetwork('default', 'othernet');
+    const restarted = openDriver();
+    await restarted.tearDownPod('web-sandbox');
+    const delOther = (await readNoopLog(logOf('othernet'))).find((e) => e.command === 'DEL')!;
+    expect(JSON.parse(delOther.stdin)).toMatchObject({ ...JSON.parse(addedOther), prevResult: expect.any(Object) });
+    expect(await restarted.listSandboxes()).toEqual([]);
+    expect(await readdir(join(stateDir, 'cache', 'results'))).toEqual([]);
+  });
+
+  it('keeps a failing DEL in the record with its error and attempts, and finishes it on a later gc', async () => {
+    const driver = openDriver();
+    await driver.setUpPod(sandbox('web', 'dbnet,othernet'));
+    await writeNoopControl(logOf('othernet'), { DEL: { errorCode: 11, errorMsg: 'busy' } });
+    const error = await driver.tearDownPod('web-sandbox').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AggregateError);
+    expect((error as AggregateError).errors.map((e: { code: string }) => e.code)).toEqual(['POD_TEARDOWN_FAILED']);
+    const [pending] = await driver.listSandboxes();
+    expect(pending?.pendingDeletes).toEqual([{ ifName: 'eth1', network: 'default/othernet', attempts: 1, error: expect.objectContaining({ code: 'TRY_AGAIN_LATER' }) }]);
+    await writeNoopControl(logOf('othernet'), {});
+    const report = await driver.gc([]);
+    expect(report.errors).toEqual([]);
+    expect(await driver.listSandboxes()).toEqual([]);
+  });
+
+  it('is a no-op when neither a record nor a cache entry exists', async () => {
+    await expect(openDriver().tearDownPod('never-seen')).resolves.toBeUndefined();
+  });
+
+  it('is idempotent', async () => {
+    const driver = openDriver();
+    await driver.setUpPod(sandbox('web', 'dbnet'));
+    await driver.tearDownPod('web-sandbox');
+    await driver.tearDownPod('web-sandbox');
+    expect((await readNoopLog(logOf('dbnet'))).filter((e) => e.command === 'DEL')).toHaveLength(1);
+  });
+
+  it('falls back to the libcni cache when the record is corrupt', async () => {
+    const driver = openDriver();
+    await driver.setUpPod(sandbox('web', 'dbnet'));
+    await writeFile(join(stateDir, 'pods', 'web-sandbox.json'), '{"kind":"podCheckpoint","vers');
+    await openDriver().tearDownPod('web-sandbox');
+    expect((await readNoopLog(logOf('dbnet'))).map((e) => e.command)).toEqual(['ADD', 'DEL']);
+    expect(await readdir(join(stateDir, 'pods', 'quarantine'))).toHaveLength(1);
+  });
+});
+
+describe('the running pods', () => {
+  it('keep their status and teardown when their conf file is removed', async () => {
+    const driver = openDriver();
+    const before = await driver.setUpPod(sandbox('web', 'dbnet'));
+    await unlink(join(confDir, '10-dbnet.conflist'));
+    await driver.sync();
+    expect(await driver.podStatus('web-sandbox')).toEqual(before);
+    await driver.tearDownPod('web-sandbox');
+    expect((await readNoopLog(logOf('dbnet'))).map((e) => e.command)).toEqual(['ADD', 'DEL']);
+  });
+
+  it('serializes operations on one sandbox', async () => {
+    await writeNoopControl(logOf('dbnet'), { ADD: { sleepMs: 100 } });
+    const driver = openDriver();
+    await Promise.all([driver.setUpPod(sandbox('web', 'dbnet')), driver.tearDownPod('web-sandbox')]);
+    expect((await readNoopLog(logOf('dbnet'))).map((e) => e.command)).toEqual(['ADD', 'DEL']);
+  });
+
+  it('run different sandboxes side by side, but never more than the limit at once', async () => {
+    await writeNoopControl(logOf('dbnet'), { ADD: { sleepMs: 150 } });
+    const inner = createExecaExecutor();
+    let running = 0;
+    let peak = 0;
+    const counting: PluginExecutor = {
+      async execPlugin(request) {
+        running++;
+        peak = Math.max(peak, running);
+        try {
+          return await inner.execPlugin(request);
+        } finally {
+          running--;
+        }
+      },
+    };
+    const driver = openDriver({ maxConcurrentPods: 2, executor: counting });
+    await Promise.all(['a', 'b', 'c', 'd', 'e'].map((name) => driver.setUpPod(sandbox(name, 'dbnet'))));
+    expect(peak).toBe(2);
+    expect((await driver.listSandboxes()).map((s) => s.phase)).toEqual(['ready', 'ready', 'ready', 'ready', 'ready']);
+  });
+
+  it('report readiness: not ready without a default network', async () => {
+    await rm(confDir, { recursive: true });
+    expect(await openDriver().status()).toMatchObject({ ready: false, error: { code: 'NO_DEFAULT_NETWORK' } });
+  });
+
+  it('are checked with CHECK where the version allows', async () => {
+    const driver = openDriver();
+    await driver.setUpPod(sandbox('web', 'dbnet,othernet'));
+    await driver.checkPod('web-sandbox');
+    expect((await readNoopLog(logOf('othernet'))).map((e) => e.command)).toEqual(['ADD', 'CHECK']);
+  });
+});
