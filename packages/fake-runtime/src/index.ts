@@ -1,4 +1,12 @@
 /**
+ * `@multinet/fake-runtime`: a kubelet-like harness around `@multinet/cni-driver` — an in-memory
+ * API loaded from manifests, sandboxes as network namespaces, a sync loop, and restarts.
+ *
  * @packageDocumentation
  */
-export {};
+export { createFakeRuntime, type FakeRuntime, type FakeRuntimeEvents, type FakeRuntimeOptions, type SyncReport } from './runtime.ts';
+export { createInMemoryApi, parsePodRef, type ApiPod, type ApiPodStatus, type ApiNetworkObject, type InMemoryApi, type PodInput } from './api/in-memory-api.ts';
+export { derivePodUid } from './api/pod-uid.ts';
+export { buildNetnsName, type NetnsMode } from './sandbox/netns.ts';
+export { buildPodLine, type PodLine } from './cli/pod-line.ts';
+export { main } from './cli/main.ts';
