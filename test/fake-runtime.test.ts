@@ -42,7 +42,7 @@ describe('the fake runtime', () => {
     expect(runtime.api.listPods().map((p) => p.name)).toEqual(['web', 'db', 'nginx1']);
     const uid = runtime.api.getPod('default/web')?.uid;
     const report = await runtime.syncOnce();
-    expect(report.setUp.sort()).toEqual(['default/db', 'default/nginx1', 'default/web']);
+    expect([...report.setUp].sort()).toEqual(['default/db', 'default/nginx1', 'default/web']);
     expect(runtime.podStatus('default/nginx1')?.networks.map((n) => n.interface)).toEqual(['eth0', 'storage0', 'eth2']);
     expect(runtime.podStatus('default/web')?.podIPs).toHaveLength(1);
     const again = await open();
@@ -89,7 +89,7 @@ describe('the fake runtime', () => {
       'apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\n  annotations:\n    alpha.network.k8s.io/networks: podnet\n',
     );
     const report = await runtime.syncOnce();
-    expect(report.tornDown.sort()).toEqual(['default/db', 'default/nginx1']);
+    expect([...report.tornDown].sort()).toEqual(['default/db', 'default/nginx1']);
   });
 
   it('retries a failed setup on the next sync once the network exists', async () => {
