@@ -73,14 +73,25 @@ export function createCniDriver(options: CniDriverOptions): CniDriver {
   let closed = false;
 
   let recordsPromise: Promise<CheckpointStore<PodRecord>> | undefined;
-  const records = (): Promise<CheckpointStore<PodRecord>> =>
-    (recordsPromise ??= createCheckpointStore({
+  const openRecords = async (): Promise<CheckpointStore<PodRecord>> => {
+    const store = await createCheckpointStore({
       dir: join(options.stateDir, 'pods'),
       kind: POD_RECORD_KIND,
       version: POD_RECORD_VERSION,
       parse: parsePodRecord,
       onProblem: (problem) => logger.warn({ err: problem }, 'quarantined an unusable pod record'),
-    }));
+    });
+    // A record that cannot be written is a driver failure the caller acts on: give it our code.
+    const wrap = (action: string, key: string) => (error: unknown): never => {
+      throw new CniError('RECORD_WRITE_FAILED', `cannot ${action} the pod record of sandbox ${key}: ${(error as Error).message}`, { containerId: key }, { cause: error });
+    };
+    return {
+      ...store,
+      write: (key, value) => store.write(key, value).catch(wrap('write', key)),
+      remove: (key) => store.remove(key).catch(wrap('remove', key)),
+    };
+  };
+  const records = (): Promise<CheckpointStore<PodRecord>> => (recordsPromise ??= openRecords());
 
   const lifecycle = async (signal?: AbortSignal): Promise<LifecycleContext> => ({
     chain: signal ? { ...chain, signal } : chain,
