@@ -48,3 +48,5 @@ export { createCniDriver } from './pod/create-cni-driver.ts';
 export { buildPodNetworkStatus, buildAttachmentStatus } from './pod/pod-status.ts';
 export type * from './pod/driver-api.ts';
 export type * from './pod/pod-types.ts';
+export { createSpawnerExecutor, type SpawnerExecutorOptions } from './invoke/spawner-executor.ts';
+export { buildSpawner } from './invoke/spawner-build.ts';

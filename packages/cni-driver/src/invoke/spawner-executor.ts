@@ -1,0 +1,108 @@
+/**
+ * The fast executor: plugins are started by a small helper process (native/spawner.c) with
+ * posix_spawn, so a plugin call costs the same whatever the size of the embedding process.
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { constants } from 'node:os';
+import type { Readable, Writable } from 'node:stream';
+import type { PluginExecOutcome, PluginExecRequest, PluginExecutor } from './plugin-executor.ts';
+import { buildSpawner } from './spawner-build.ts';
+import { decodeResponses, encodeCancelFrame, encodeRunFrame, type SpawnerResponse } from './spawner-protocol.ts';
+
+const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name]));
+const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+
+/** Options of {@link createSpawnerExecutor}. */
+export interface SpawnerExecutorOptions {
+  /** A prebuilt helper binary. @default compiled on first use */
+  readonly helperPath?: string | undefined;
+  /** Where a compiled helper is kept. @default $MULTINET_CACHE_DIR or <tmpdir>/multinet-<uid> */
+  readonly cacheDir?: string | undefined;
+}
+
+function toOutcome(response: SpawnerResponse): PluginExecOutcome {
+  const base = {
+    stdout: response.stdout.toString('utf8'),
+    stderr: response.stderr.toString('utf8'),
+    timedOut: (response.flags & 1) !== 0,
+    outputTooLarge: (response.flags & 2) !== 0,
+    aborted: (response.flags & 4) !== 0,
+  };
+  if (response.kind === 2) {
+    const code = ERRNO_NAMES.get(response.status) ?? `errno ${response.status}`;
+    return { ...base, exitCode: null, signal: null, spawnError: { code, message: `posix_spawn failed: ${code}` } };
+  }
+  if (response.kind === 1) return { ...base, exitCode: null, signal: SIGNAL_NAMES.get(response.status) ?? `SIG${response.status}` };
+  return { ...base, exitCode: response.status, signal: null };
+}
+
+/**
+ * Creates the spawner executor (one helper process, started lazily, restarted if it dies).
+ *
+ * @throws {CniError} PLUGIN_SPAWN_FAILED when the helper cannot be built (no C compiler)
+ */
+export async function createSpawnerExecutor(options: SpawnerExecutorOptions = {}): Promise<PluginExecutor> {
+  const helperPath = options.helperPath ?? (await buildSpawner(options.cacheDir));
+  let helper: ChildProcessByStdio<Writable, Readable, null> | undefined;
+  let pending = Buffer.alloc(0);
+  let nextId = 1;
+  const waiting = new Map<number, (response: SpawnerResponse) => void>();
+
+  const failAll = (): void => {
+    for (const [id, resolve] of waiting) resolve({ id, kind: 2, status: -1, flags: 0, stdout: Buffer.alloc(0), stderr: Buffer.from('spawner helper exited') });
+    waiting.clear();
+  };
+
+  const ensureHelper = (): ChildProcessByStdio<Writable, Readable, null> => {
+    if (helper) return helper;
+    const child = spawn(helperPath, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+    child.stdout.on('data', (chunk: Buffer) => {
+      const { responses, rest } = decodeResponses(pending.length ? Buffer.concat([pending, chunk]) : chunk);
+      pending = Buffer.from(rest);
+      for (const response of responses) {
+        waiting.get(response.id)?.(response);
+        waiting.delete(response.id);
+      }
+      if (waiting.size === 0) child.unref();
+    });
+    child.stdin.on('error', () => undefined);
+    child.on('exit', () => {
+      if (helper === child) helper = undefined;
+      pending = Buffer.alloc(0);
+      failAll();
+    });
+    child.unref();
+    helper = child;
+    return child;
+  };
+
+  return {
+    execPlugin(request: PluginExecRequest): Promise<PluginExecOutcome> {
+      if (request.signal?.aborted) {
+        return Promise.resolve({ exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, aborted: true, outputTooLarge: false });
+      }
+      const child = ensureHelper();
+      const id = nextId++ >>> 0;
+      return new Promise<PluginExecOutcome>((resolve) => {
+        const onAbort = (): void => void child.stdin.write(encodeCancelFrame(id));
+        request.signal?.addEventListener('abort', onAbort, { once: true });
+        waiting.set(id, (response) => {
+          request.signal?.removeEventListener('abort', onAbort);
+          const outcome = toOutcome(response);
+          resolve(response.kind === 2 && response.status === -1 ? { ...outcome, spawnError: { code: 'EHELPER', message: 'the spawner helper exited' } } : outcome);
+        });
+        child.ref();
+        child.stdin.write(encodeRunFrame(id, request));
+      });
+    },
+    async close() {
+      const child = helper;
+      helper = undefined;
+      if (!child) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      });
+    },
+  };
+}

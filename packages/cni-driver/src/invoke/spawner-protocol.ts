@@ -1,0 +1,74 @@
+/**
+ * The frames exchanged with the spawner helper (native/spawner.c). Pure.
+ */
+
+const u32 = (value: number): Buffer => {
+  const b = Buffer.allocUnsafe(4);
+  b.writeUInt32LE(value >>> 0, 0);
+  return b;
+};
+const str = (text: string | Buffer): Buffer[] => {
+  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
+  return [u32(bytes.length), bytes];
+};
+
+/** A run request frame. */
+export function encodeRunFrame(id: number, request: { path: string; env: Readonly<Record<string, string>>; stdin: string; timeoutMs: number; killGraceMs: number; maxOutputBytes: number }): Buffer {
+  const env = Object.entries(request.env).map(([k, v]) => `${k}=${v}`);
+  const body = Buffer.concat([
+    u32(1),
+    u32(id),
+    u32(Math.min(request.timeoutMs, 0xffffffff)),
+    u32(request.killGraceMs),
+    u32(request.maxOutputBytes),
+    ...str(request.path),
+    u32(env.length),
+    ...env.flatMap((e) => str(e)),
+    ...str(request.stdin),
+  ]);
+  return Buffer.concat([u32(body.length), body]);
+}
+
+/** A cancel frame (the caller aborted). */
+export function encodeCancelFrame(id: number): Buffer {
+  return Buffer.concat([u32(8), u32(2), u32(id)]);
+}
+
+/** A decoded response. */
+export interface SpawnerResponse {
+  readonly id: number;
+  /** 0 exited (status = code), 1 signaled (status = signal number), 2 spawn error (status = errno). */
+  readonly kind: 0 | 1 | 2;
+  readonly status: number;
+  /** 1 timed out, 2 output too large, 4 aborted. */
+  readonly flags: number;
+  readonly stdout: Buffer;
+  readonly stderr: Buffer;
+}
+
+/**
+ * Splits complete response frames off the front of `pending`; returns them and the rest.
+ */
+export function decodeResponses(pending: Buffer): { responses: SpawnerResponse[]; rest: Buffer } {
+  const responses: SpawnerResponse[] = [];
+  let off = 0;
+  while (pending.length - off >= 4) {
+    const len = pending.readUInt32LE(off);
+    if (pending.length - off - 4 < len) break;
+    const p = off + 4;
+    const outLen = pending.readUInt32LE(p + 16);
+    const stdout = pending.subarray(p + 20, p + 20 + outLen);
+    const errLen = pending.readUInt32LE(p + 20 + outLen);
+    const stderr = pending.subarray(p + 24 + outLen, p + 24 + outLen + errLen);
+    responses.push({
+      id: pending.readUInt32LE(p),
+      kind: pending.readUInt32LE(p + 4) as 0 | 1 | 2,
+      status: pending.readInt32LE(p + 8),
+      flags: pending.readUInt32LE(p + 12),
+      stdout: Buffer.from(stdout),
+      stderr: Buffer.from(stderr),
+    });
+    off += 4 + len;
+  }
+  return { responses, rest: pending.subarray(off) };
+}
