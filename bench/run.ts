@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { createCatalog, createCniConfig, createCniDriver, createExecaExecutor, invokePlugin, parseNetworkConfigList, type PluginExecutor } from '@multinet/cni-driver';
+import { createCatalog, createCniConfig, createCniDriver, createExecaExecutor, createSpawnerExecutor, invokePlugin, parseNetworkConfigList, type PluginExecutor } from '@multinet/cni-driver';
 import { createCheckpointStore } from '@multinet/checkpoint';
 import { measureRawExec, preparePeers, runHarness, type Peers } from './peers.ts';
 import { msSince, runPool, summarize, type Summary } from './stats.ts';
@@ -95,7 +95,7 @@ async function p1(peers: Peers, executor: PluginExecutor, work: string): Promise
 /** P2: pods per second, three noop networks each. */
 async function p2(peers: Peers, executor: PluginExecutor, work: string, concurrency: number): Promise<void> {
   const state = join(work, `p2-${concurrency}`);
-  const driver = createCniDriver({ confDir: noopConfs(peers), pluginDirs: [peers.fakePlugins], stateDir: state, executor, watch: false, loopback: false, maxConcurrentPods: concurrency });
+  const driver = createCniDriver({ confDir: noopConfs(peers), pluginDirs: [peers.fakePlugins], stateDir: state, executor, loopback: false, maxConcurrentPods: concurrency });
   const sandboxes = Array.from({ length: PODS }, (_, i) => ({
     sandboxId: randomBytes(32).toString('hex'),
     netns: '/tmp/fake-netns',
@@ -146,7 +146,7 @@ async function p3(peers: Peers, executor: PluginExecutor, work: string, concurre
   };
   for (const [file, conf] of Object.entries(confs)) await writeFile(join(confDir, file), JSON.stringify(conf));
   try {
-    const driver = createCniDriver({ confDir, pluginDirs: ['/usr/lib/cni'], stateDir: join(work, `p3-state-${concurrency}`), executor, watch: false, loopback: false, maxConcurrentPods: concurrency });
+    const driver = createCniDriver({ confDir, pluginDirs: ['/usr/lib/cni'], stateDir: join(work, `p3-state-${concurrency}`), executor, loopback: false, maxConcurrentPods: concurrency });
     const pods = Array.from({ length: REAL_PODS }, (_, i) => ({ id: randomBytes(32).toString('hex'), name: `mnbench-${suffix}-${i}` }));
     for (const pod of pods) await run('ip', ['netns', 'add', pod.name]);
     const add: number[] = [];
@@ -281,7 +281,12 @@ async function main(): Promise<void> {
   const peers = await preparePeers(ROOT);
   if (!peers) throw new Error('../shared/peers (or MULTINET_PEERS_DIR) with fake-plugins/noop is needed for the noop scenarios');
   if (!peers.harness) log('note: the Go harness could not be built (apt-get install golang-go golang-github-appc-cni-dev golang-github-containerd-go-cni-dev); peer columns stay empty');
-  const executor = createExecaExecutor();
+  // multinet runs with its fast executor (the spawner helper) when a C compiler is there; the
+  // execa executor is measured too in P7, as the simple default.
+  const execa = createExecaExecutor();
+  const executor = await createSpawnerExecutor().catch(() => execa);
+  const executorName = executor === execa ? 'execa' : 'spawner';
+  log(`multinet executor: ${executorName}`);
   try {
     log('P1 …'); await p1(peers, executor, work);
     for (const c of [1, 8]) { log(`P2 c=${c} …`); await p2(peers, executor, work, c); }
@@ -289,7 +294,8 @@ async function main(): Promise<void> {
     else log('P3 skipped: needs root for real namespaces');
     log('P4 …'); await p4(work);
     log('P5/P6 …'); await p5p6(work);
-    log('P7 …'); await p7(peers, executor, 'execa');
+    log('P7 …'); await p7(peers, executor, executorName);
+    if (executor !== execa) await p7(peers, execa, 'execa');
   } finally {
     await executor.close?.();
     await rm(work, { recursive: true, force: true });

@@ -26,11 +26,38 @@ export function buildEnvelopeText(kind: string, version: number, data: unknown):
 /** Why an envelope was refused. */
 export type EnvelopeProblem = { readonly code: 'RECORD_CORRUPT' | 'RECORD_KIND_MISMATCH'; readonly reason: string };
 
+const DATA_KEY = ',"data":';
+
 /**
- * Checks a record file's text: JSON, envelope shape, kind and version, and the checksum of the
- * data (recomputed over its re-encoding, which equals the written bytes for JSON data).
+ * Checks a record file's text: envelope shape, kind and version, and the checksum — computed
+ * over the data's bytes exactly as written (no re-serialization), then the data is parsed once.
+ * Files not in the layout this module writes fall back to a full parse and a re-encoded check.
  */
 export function parseEnvelopeText(text: string, kind: string, version: number): { data: unknown } | EnvelopeProblem {
+  const dataAt = text.indexOf(DATA_KEY);
+  const end = text.lastIndexOf('}');
+  if (text.startsWith('{"kind":') && dataAt > 0 && end > dataAt) {
+    let head: Partial<Envelope>;
+    let data: unknown;
+    try {
+      head = JSON.parse(`${text.slice(0, dataAt)}}`) as Partial<Envelope>;
+    } catch {
+      return { code: 'RECORD_CORRUPT', reason: 'the file is not valid JSON (torn write?)' };
+    }
+    if (head.kind !== kind || head.version !== version) {
+      return { code: 'RECORD_KIND_MISMATCH', reason: `it is ${String(head.kind)} v${String(head.version)}, expected ${kind} v${version}` };
+    }
+    const dataJson = text.slice(dataAt + DATA_KEY.length, end);
+    if (buildChecksum(dataJson) !== head.checksum || text.slice(end + 1).trim() !== '') {
+      return { code: 'RECORD_CORRUPT', reason: 'checksum mismatch (torn or altered)' };
+    }
+    try {
+      data = JSON.parse(dataJson);
+    } catch {
+      return { code: 'RECORD_CORRUPT', reason: 'the data is not valid JSON' };
+    }
+    return { data };
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -22,7 +22,9 @@ export function selectConfFiles(names: Iterable<string>): string[] {
 
 /** Byte-order comparison of two strings (Go's `sort.Strings` on UTF-8). */
 export function compareBytes(a: string, b: string): number {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return Buffer.compare(x, y);
+  // ASCII (nearly every file name): UTF-16 order is byte order, and no allocation is needed.
+  if (ASCII.test(a) && ASCII.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
+
+const ASCII = /^[\x00-\x7f]*$/;

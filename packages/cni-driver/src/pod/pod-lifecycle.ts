@@ -78,18 +78,20 @@ export function buildPlannedRecord(plan: PodPlan, now: string): PodRecord {
 }
 
 /**
- * DELs every attachment of the record that may exist (all but never-attempted ones), in reverse
- * order, keeping going past failures. Each success is dropped from the record durably; each
+ * DELs every attachment of the record that may exist, in reverse order, keeping going past
+ * failures. A record left in `setting-up` by a crash may hold an attachment whose ADD was under
+ * way while still marked planned, so then planned ones are DELeted too (DEL must tolerate what
+ * is missing, per the spec); a rollback passes `includePlanned: false`, as it knows what ran. Each success is dropped from the record durably; each
  * failure stays as `del-failed` with its error and attempt count. The record is removed when
  * nothing is left. Returns the errors.
  */
-export async function deleteRecordedAttachments(ctx: LifecycleContext, record: PodRecord): Promise<CniError[]> {
+export async function deleteRecordedAttachments(ctx: LifecycleContext, record: PodRecord, options: { includePlanned: boolean } = { includePlanned: record.phase === 'setting-up' }): Promise<CniError[]> {
   let current: PodRecord = { ...record, phase: 'tearing-down', updatedAt: ctx.now() };
   await ctx.records.write(current.sandboxId, current);
   const errors: CniError[] = [];
   for (const attachment of [...current.attachments].reverse()) {
     let failure: { code: string; message: string } | undefined;
-    if (attachment.state !== 'planned') {
+    if (attachment.state !== 'planned' || options.includePlanned) {
       try {
         await delNetworkList(ctx.cleanup, parseNetworkConfigList(attachment.configText), runtimeOf(current, attachment));
       } catch (error) {
@@ -131,8 +133,8 @@ export async function setUpPlannedPod(ctx: LifecycleContext, plan: PodPlan): Pro
     record = { ...record, updatedAt: ctx.now(), attachments: record.attachments.map((a, i) => (i === index ? { ...a, ...patch } : a)) };
     await ctx.records.write(record.sandboxId, record);
   };
+  const last = record.attachments.length - 1;
   for (const [index, attachment] of record.attachments.entries()) {
-    await update(index, { state: 'adding' });
     try {
       const list = parseNetworkConfigList(attachment.configText);
       const result = await addNetworkList(ctx.chain, list, runtimeOf(record, attachment));
@@ -140,11 +142,15 @@ export async function setUpPlannedPod(ctx: LifecycleContext, plan: PodPlan): Pro
       if (result && resultFamily(result.cniVersion) === '020' && attachment.source !== 'loopback') {
         mac = await readInterfaceMac(record.netns, attachment.ifName);
       }
+      // Each result is recorded after it; the last one also marks the sandbox ready (one write).
+      if (index === last) record = { ...record, phase: 'ready' };
       await update(index, { state: 'added', ...(result ? { result: result as Record<string, unknown> } : {}), ...(mac ? { mac } : {}) });
     } catch (error) {
       const reason = summarize(error);
       ctx.logger.warn({ network: attachment.network, ifName: attachment.ifName, error: reason }, 'ADD failed; rolling back the pod');
-      const rollbackErrors = await deleteRecordedAttachments(ctx, record);
+      // The failed ADD may have left something behind: it is DELeted with the ones before it.
+      const attempted = { ...record, attachments: record.attachments.map((a, i) => (i === index ? { ...a, state: 'adding' as const } : a)) };
+      const rollbackErrors = await deleteRecordedAttachments(ctx, attempted, { includePlanned: false });
       const pod = `${record.pod.namespace}/${record.pod.name}`;
       const rolledBack = rollbackErrors.length === 0 ? 'rolled back' : `rollback left ${rollbackErrors.length} attachment(s) for retry`;
       throw new CniError(
@@ -155,8 +161,10 @@ export async function setUpPlannedPod(ctx: LifecycleContext, plan: PodPlan): Pro
       );
     }
   }
-  record = { ...record, phase: 'ready', updatedAt: ctx.now() };
-  await ctx.records.write(record.sandboxId, record);
+  if (record.phase !== 'ready') {
+    record = { ...record, phase: 'ready', updatedAt: ctx.now() };
+    await ctx.records.write(record.sandboxId, record);
+  }
   return record;
 }
 
