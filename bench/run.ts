@@ -21,6 +21,8 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : undefined;
+const only = args.includes('--only') ? (args[args.indexOf('--only') + 1] ?? '').split(',') : undefined;
+const wanted = (id: string): boolean => !only || only.includes(id);
 const PODS = QUICK ? 40 : 200;
 const REAL_PODS = QUICK ? 10 : 50;
 
@@ -288,14 +290,17 @@ async function main(): Promise<void> {
   const executorName = executor === execa ? 'execa' : 'spawner';
   log(`multinet executor: ${executorName}`);
   try {
-    log('P1 …'); await p1(peers, executor, work);
-    for (const c of [1, 8]) { log(`P2 c=${c} …`); await p2(peers, executor, work, c); }
-    if (process.getuid?.() === 0) for (const c of [1, 4]) { log(`P3 c=${c} …`); await p3(peers, executor, work, c); }
-    else log('P3 skipped: needs root for real namespaces');
-    log('P4 …'); await p4(work);
-    log('P5/P6 …'); await p5p6(work);
-    log('P7 …'); await p7(peers, executor, executorName);
-    if (executor !== execa) await p7(peers, execa, 'execa');
+    if (wanted('P1')) { log('P1 …'); await p1(peers, executor, work); }
+    if (wanted('P2')) for (const c of [1, 8]) { log(`P2 c=${c} …`); await p2(peers, executor, work, c); }
+    if (wanted('P3') && process.getuid?.() === 0) for (const c of [1, 4]) { log(`P3 c=${c} …`); await p3(peers, executor, work, c); }
+    else if (wanted('P3')) log('P3 skipped: needs root for real namespaces');
+    if (wanted('P4')) { log('P4 …'); await p4(work); }
+    if (wanted('P5')) { log('P5/P6 …'); await p5p6(work); }
+    if (wanted('P7')) {
+      log('P7 …');
+      await p7(peers, executor, executorName);
+      if (executor !== execa) await p7(peers, execa, 'execa');
+    }
   } finally {
     await executor.close?.();
     await rm(work, { recursive: true, force: true });
