@@ -286,7 +286,7 @@ async function main(): Promise<void> {
   // multinet runs with its fast executor (the spawner helper) when a C compiler is there; the
   // execa executor is measured too in P7, as the simple default.
   const execa = createExecaExecutor();
-  const executor = await createSpawnerExecutor().catch(() => execa);
+  const executor = process.env['MULTINET_BENCH_EXECUTOR'] === 'execa' ? execa : await createSpawnerExecutor().catch(() => execa);
   const executorName = executor === execa ? 'execa' : 'spawner';
   log(`multinet executor: ${executorName}`);
   try {

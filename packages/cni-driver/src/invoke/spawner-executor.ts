@@ -20,6 +20,18 @@ export interface SpawnerExecutorOptions {
   readonly cacheDir?: string | undefined;
 }
 
+/** An idle helper must not keep the embedding process alive: its handles are unref'd then. */
+function setRef(child: ChildProcessByStdio<Writable, Readable, null>, on: boolean): void {
+  const sockets = [child.stdin, child.stdout] as unknown as Array<{ ref?: () => void; unref?: () => void }>;
+  if (on) {
+    child.ref();
+    for (const socket of sockets) socket.ref?.();
+  } else {
+    child.unref();
+    for (const socket of sockets) socket.unref?.();
+  }
+}
+
 function toOutcome(response: SpawnerResponse): PluginExecOutcome {
   const base = {
     stdout: response.stdout.toString('utf8'),
@@ -63,7 +75,7 @@ export async function createSpawnerExecutor(options: SpawnerExecutorOptions = {}
         waiting.get(response.id)?.(response);
         waiting.delete(response.id);
       }
-      if (waiting.size === 0) child.unref();
+      if (waiting.size === 0) setRef(child, false);
     });
     child.stdin.on('error', () => undefined);
     child.on('exit', () => {
@@ -71,7 +83,7 @@ export async function createSpawnerExecutor(options: SpawnerExecutorOptions = {}
       pending = Buffer.alloc(0);
       failAll();
     });
-    child.unref();
+    setRef(child, false);
     helper = child;
     return child;
   };
@@ -91,7 +103,7 @@ export async function createSpawnerExecutor(options: SpawnerExecutorOptions = {}
           const outcome = toOutcome(response);
           resolve(response.kind === 2 && response.status === -1 ? { ...outcome, spawnError: { code: 'EHELPER', message: 'the spawner helper exited' } } : outcome);
         });
-        child.ref();
+        setRef(child, true);
         child.stdin.write(encodeRunFrame(id, request));
       });
     },
@@ -99,6 +111,8 @@ export async function createSpawnerExecutor(options: SpawnerExecutorOptions = {}
       const child = helper;
       helper = undefined;
       if (!child) return;
+      // Held while closing: an unref'd helper would let the loop end before its exit arrives.
+      setRef(child, true);
       await new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
         child.stdin.end();
