@@ -81,6 +81,9 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
   let pluginsDirty = true;
   let dirtyFiles = new Set<string>();
   let everythingDirty = true;
+  // False while every event since the last sync was a change to a file already loaded: then the
+  // listing cannot have changed, and only those files are read again.
+  let listingDirty = true;
 
   const onChange = (change: DirChange): void => {
     if (change.kind === 'error') {
@@ -90,6 +93,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     if (change.path === confDir || change.path.startsWith(`${confDir}/`)) {
       confDirty = true;
       dirtyFiles.add(change.path);
+      if (change.kind !== 'change' || !files.has(change.path)) listingDirty = true;
     }
     if (pluginDirs.some((dir) => change.path === dir || change.path.startsWith(`${dir}/`))) pluginsDirty = true;
   };
@@ -123,6 +127,26 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     } catch (error) {
       return { statKey: key, entry: { file, error } };
     }
+  }
+
+  /** Re-reads just the changed files of an unchanged listing. */
+  async function rereadFiles(dirtyNow: ReadonlySet<string>): Promise<boolean> {
+    let changed = false;
+    for (const file of dirtyNow) {
+      const previous = files.get(file);
+      if (!previous) continue;
+      const result = await readEntry(file, previous);
+      if (result === 'in-flux') {
+        confDirty = true;
+        dirtyFiles.add(file);
+      } else if (result === 'gone') {
+        listingDirty = confDirty = true; // removed under us: list again next time
+      } else if (result !== previous) {
+        files.set(file, result); // same key: the Map keeps the file's place in conf order
+        changed = true;
+      }
+    }
+    return changed;
   }
 
   async function readConfDir(dirtyNow: ReadonlySet<string>, forced: boolean): Promise<boolean> {
@@ -210,9 +234,10 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     // mark the fresh set, for the next sync.
     const dirtyNow = dirtyFiles;
     const forced = everythingDirty || !watching;
+    const relist = forced || listingDirty;
     dirtyFiles = new Set();
-    confDirty = pluginsDirty = everythingDirty = false;
-    const confChanged = needConf ? await readConfDir(dirtyNow, forced) : false;
+    confDirty = pluginsDirty = everythingDirty = listingDirty = false;
+    const confChanged = !needConf ? false : relist ? await readConfDir(dirtyNow, forced) : await rereadFiles(dirtyNow);
     const pluginsChanged = needPlugins ? await readPluginDirs() : false;
     if (!confChanged && !pluginsChanged && snapshot.generation > 0) return snapshot;
     const next = buildCatalogSnapshot(

@@ -134,6 +134,10 @@ export async function setUpPlannedPod(ctx: LifecycleContext, plan: PodPlan): Pro
     await ctx.records.write(record.sandboxId, record);
   };
   const last = record.attachments.length - 1;
+  // The plan is durable before the first ADD (above). Each result's write then overlaps the next
+  // ADD: a crash in between leaves that attachment planned, and a crashed setup DELs planned
+  // attachments too. A failed write surfaces right after the ADD it overlapped.
+  let lastWrite: Promise<void> = Promise.resolve();
   for (const [index, attachment] of record.attachments.entries()) {
     try {
       const list = parseNetworkConfigList(attachment.configText);
@@ -143,9 +147,11 @@ export async function setUpPlannedPod(ctx: LifecycleContext, plan: PodPlan): Pro
         mac = await readInterfaceMac(record.netns, attachment.ifName);
       }
       // Each result is recorded after it; the last one also marks the sandbox ready (one write).
+      await lastWrite; // the previous result's write ran during this ADD
       if (index === last) record = { ...record, phase: 'ready' };
-      await update(index, { state: 'added', ...(result ? { result: result as Record<string, unknown> } : {}), ...(mac ? { mac } : {}) });
+      lastWrite = update(index, { state: 'added', ...(result ? { result: result as Record<string, unknown> } : {}), ...(mac ? { mac } : {}) });
     } catch (error) {
+      await lastWrite.catch(() => undefined);
       const reason = summarize(error);
       ctx.logger.warn({ network: attachment.network, ifName: attachment.ifName, error: reason }, 'ADD failed; rolling back the pod');
       // The failed ADD may have left something behind: it is DELeted with the ones before it.
@@ -161,6 +167,7 @@ export async function setUpPlannedPod(ctx: LifecycleContext, plan: PodPlan): Pro
       );
     }
   }
+  await lastWrite;
   if (record.phase !== 'ready') {
     record = { ...record, phase: 'ready', updatedAt: ctx.now() };
     await ctx.records.write(record.sandboxId, record);
