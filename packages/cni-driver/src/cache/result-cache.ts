@@ -26,8 +26,13 @@ export function buildCachePath(cacheDir: string, networkName: string, containerI
 export async function writeCachedResult(cacheDir: string, input: CacheRecordInput): Promise<void> {
   const file = buildCachePath(cacheDir, input.networkName, input.containerId, input.ifName);
   try {
-    await mkdir(join(cacheDir, 'results'), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(file, buildCacheRecord(input), { mode: 0o600 });
+    const text = buildCacheRecord(input);
+    // The dir almost always exists: make it only when the write says it does not.
+    await writeFileAtomic(file, text, { mode: 0o600 }).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'ENOENT') throw error;
+      await mkdir(join(cacheDir, 'results'), { recursive: true, mode: 0o700 });
+      await writeFileAtomic(file, text, { mode: 0o600 });
+    });
   } catch (error) {
     throw new CniError('CACHE_WRITE_FAILED', `cannot write the result cache ${file}: ${(error as Error).message}`, {
       file,

@@ -32,7 +32,7 @@ export interface CniConfigOptions {
   readonly killGraceMs?: number | undefined;
   /** Cap on each of a plugin's stdout and stderr. @default 4 MiB */
   readonly maxOutputBytes?: number | undefined;
-  /** Environment the CNI variables are added to. @default process.env */
+  /** Environment the CNI variables are added to. @default a copy of process.env taken at creation */
   readonly baseEnv?: Readonly<Record<string, string | undefined>> | undefined;
   /** pino-compatible logger. @default silent */
   readonly logger?: Logger | undefined;
@@ -86,7 +86,8 @@ export function createCniConfig(options: CniConfigOptions): CniConfig {
     timeoutMs,
     killGraceMs,
     maxOutputBytes,
-    baseEnv: options.baseEnv ?? process.env,
+    // A plain copy: reading process.env (a proxy over environ) on every call is slow.
+    baseEnv: options.baseEnv ?? { ...process.env },
     logger: options.logger ?? SILENT_LOGGER,
   };
   const withSignal = (call?: CallOptions): ChainContext => (call?.signal ? { ...context, signal: call.signal } : context);

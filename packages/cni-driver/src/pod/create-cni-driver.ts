@@ -63,7 +63,7 @@ export function createCniDriver(options: CniDriverOptions): CniDriver {
     timeoutMs,
     killGraceMs: INVOKE_DEFAULTS.killGraceMs,
     maxOutputBytes: INVOKE_DEFAULTS.maxOutputBytes,
-    baseEnv: process.env,
+    baseEnv: { ...process.env },
     logger,
   };
   const sandboxLock = createKeyedMutex();
