@@ -19,19 +19,20 @@ export function buildCachePath(cacheDir: string, networkName: string, containerI
 }
 
 /**
- * Writes an attachment's cache record atomically.
+ * Writes an attachment's cache record atomically (and durably unless `fsync` is false).
  *
  * @throws {CniError} CACHE_WRITE_FAILED
  */
-export async function writeCachedResult(cacheDir: string, input: CacheRecordInput): Promise<void> {
+export async function writeCachedResult(cacheDir: string, input: CacheRecordInput, options: { fsync?: boolean | undefined } = {}): Promise<void> {
   const file = buildCachePath(cacheDir, input.networkName, input.containerId, input.ifName);
   try {
     const text = buildCacheRecord(input);
     // The dir almost always exists: make it only when the write says it does not.
-    await writeFileAtomic(file, text, { mode: 0o600 }).catch(async (error: NodeJS.ErrnoException) => {
+    const write = { mode: 0o600, fsync: options.fsync ?? true };
+    await writeFileAtomic(file, text, write).catch(async (error: NodeJS.ErrnoException) => {
       if (error.code !== 'ENOENT') throw error;
       await mkdir(join(cacheDir, 'results'), { recursive: true, mode: 0o700 });
-      await writeFileAtomic(file, text, { mode: 0o600 });
+      await writeFileAtomic(file, text, write);
     });
   } catch (error) {
     throw new CniError('CACHE_WRITE_FAILED', `cannot write the result cache ${file}: ${(error as Error).message}`, {

@@ -54,6 +54,6 @@ export async function addNetworkList(ctx: ChainContext, list: NetworkConfigList,
     cniArgs: rt.args,
     capabilityArgs: rt.capabilityArgs,
     result: prevResult,
-  });
+  }, { fsync: ctx.cacheFsync });
   return prevResult;
 }

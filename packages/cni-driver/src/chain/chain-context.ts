@@ -18,6 +18,12 @@ export interface ChainContext {
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   readonly logger: Logger;
   readonly signal?: AbortSignal | undefined;
+  /**
+   * fsync cache writes (file and dir). The pod driver turns it off: its own durable record
+   * already holds the same config and result, so the libcni-format copy needs only atomicity.
+   * @default true
+   */
+  readonly cacheFsync?: boolean | undefined;
 }
 
 /** Per-attachment runtime values (libcni's `RuntimeConf`). */

@@ -65,6 +65,8 @@ export function createCniDriver(options: CniDriverOptions): CniDriver {
     maxOutputBytes: INVOKE_DEFAULTS.maxOutputBytes,
     baseEnv: { ...process.env },
     logger,
+    // The pod record is the durable truth; the libcni-format cache beside it only needs atomicity.
+    cacheFsync: false,
   };
   const sandboxLock = createKeyedMutex();
   const podSlots = createSemaphore(maxConcurrentPods);
