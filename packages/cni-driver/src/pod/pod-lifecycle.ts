@@ -81,41 +81,44 @@ export function buildPlannedRecord(plan: PodPlan, now: string): PodRecord {
  * DELs every attachment of the record that may exist, in reverse order, keeping going past
  * failures. A record left in `setting-up` by a crash may hold an attachment whose ADD was under
  * way while still marked planned, so then planned ones are DELeted too (DEL must tolerate what
- * is missing, per the spec); a rollback passes `includePlanned: false`, as it knows what ran. Each success is dropped from the record durably; each
- * failure stays as `del-failed` with its error and attempt count. The record is removed when
- * nothing is left. Returns the errors.
+ * is missing, per the spec); a rollback passes `includePlanned: false`, as it knows what ran.
+ * When every DEL succeeded the record is removed; otherwise it keeps only the failed ones, as
+ * `del-failed` with their error and attempt count. Returns the errors.
  */
 export async function deleteRecordedAttachments(ctx: LifecycleContext, record: PodRecord, options: { includePlanned: boolean } = { includePlanned: record.phase === 'setting-up' }): Promise<CniError[]> {
-  let current: PodRecord = { ...record, phase: 'tearing-down', updatedAt: ctx.now() };
-  await ctx.records.write(current.sandboxId, current);
+  // The record is not rewritten per DEL: a crash part-way leaves it whole, and DEL is idempotent
+  // (spec), so the next teardown simply runs every DEL again. Only failures are written.
   const errors: CniError[] = [];
-  for (const attachment of [...current.attachments].reverse()) {
-    let failure: { code: string; message: string } | undefined;
-    if (attachment.state !== 'planned' || options.includePlanned) {
-      try {
-        await delNetworkList(ctx.cleanup, parseNetworkConfigList(attachment.configText), runtimeOf(current, attachment));
-      } catch (error) {
-        failure = summarize(error);
-        errors.push(
-          new CniError(
-            'POD_TEARDOWN_FAILED',
-            `DEL of network "${attachment.network}" (interface ${attachment.ifName}, plugins ${pluginsOf(attachment)}) for pod ${current.pod.namespace}/${current.pod.name} failed: ${failure.message}`,
-            { network: attachment.network, ifName: attachment.ifName, containerId: current.sandboxId, pod: `${current.pod.namespace}/${current.pod.name}` },
-            { cause: error },
-          ),
-        );
-      }
+  const failed = new Map<AttachmentRecord, { code: string; message: string }>();
+  for (const attachment of [...record.attachments].reverse()) {
+    if (attachment.state === 'planned' && !options.includePlanned) continue;
+    try {
+      await delNetworkList(ctx.cleanup, parseNetworkConfigList(attachment.configText), runtimeOf(record, attachment));
+    } catch (error) {
+      const failure = summarize(error);
+      failed.set(attachment, failure);
+      errors.push(
+        new CniError(
+          'POD_TEARDOWN_FAILED',
+          `DEL of network "${attachment.network}" (interface ${attachment.ifName}, plugins ${pluginsOf(attachment)}) for pod ${record.pod.namespace}/${record.pod.name} failed: ${failure.message}`,
+          { network: attachment.network, ifName: attachment.ifName, containerId: record.sandboxId, pod: `${record.pod.namespace}/${record.pod.name}` },
+          { cause: error },
+        ),
+      );
     }
-    current = {
-      ...current,
-      updatedAt: ctx.now(),
-      attachments: failure
-        ? current.attachments.map((a) => (a === attachment ? { ...a, state: 'del-failed' as const, error: failure, delAttempts: a.delAttempts + 1 } : a))
-        : current.attachments.filter((a) => a !== attachment),
-    };
-    if (current.attachments.length > 0) await ctx.records.write(current.sandboxId, current);
   }
-  if (current.attachments.length === 0) await ctx.records.remove(current.sandboxId);
+  if (failed.size === 0) {
+    await ctx.records.remove(record.sandboxId);
+    return errors;
+  }
+  await ctx.records.write(record.sandboxId, {
+    ...record,
+    phase: 'tearing-down',
+    updatedAt: ctx.now(),
+    attachments: record.attachments
+      .filter((a) => failed.has(a))
+      .map((a) => ({ ...a, state: 'del-failed' as const, error: failed.get(a), delAttempts: a.delAttempts + 1 })),
+  });
   return errors;
 }
 
