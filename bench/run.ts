@@ -91,6 +91,17 @@ async function p1(peers: Peers, executor: PluginExecutor, work: string): Promise
     target: '≤ 1.0× go-cni and libcni',
     met: null,
   });
+  rows.push({
+    id: 'P1-call',
+    name: 'plugin call, absolute (ADD of a one-plugin noop network)',
+    unit: 'ms',
+    multinet: call,
+    libcni: libcni ? libcni['add_call_ms'].p50 : null,
+    gocni: gocni ? gocni['add_pod_ms'].p50 / lists.length : null,
+    lowerIsBetter: true,
+    target: '≤ 1.0× go-cni and libcni',
+    met: null,
+  });
   rows.push({ id: 'P1-raw', name: 'raw exec of the noop plugin from a shell (no driver)', unit: 'ms', multinet: { n: PODS, p50: rawMs, p95: rawMs, mean: rawMs }, libcni: null, gocni: null, lowerIsBetter: true, target: 'reference', met: null });
 }
 
