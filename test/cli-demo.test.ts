@@ -2,19 +2,9 @@
  * `multinet demo` and `multinet run` as a new user runs them.
  */
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runMultinet } from './support/cli.ts';
 
-const BIN = join(dirname(dirname(fileURLToPath(import.meta.url))), 'packages', 'fake-runtime', 'bin', 'multinet.js');
-
-function multinet(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env['PATH'] ?? '' } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const multinet = runMultinet;
 
 describe('multinet demo', () => {
   it('sets up the demo pods, restarts, tears everything down and says so', async () => {

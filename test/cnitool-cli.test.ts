@@ -3,24 +3,15 @@
  * project's cnitool.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { runMultinet } from './support/cli.ts';
 import { FIXTURE_PLUGIN_DIR } from './support/noop.ts';
 import { REAL_PLUGIN_DIR, hasRealParts } from './support/real-parts.ts';
 import { addressesIn, createTestNetns, deleteLinkIfPresent, uniqueSuffix, type TestNetns } from './support/netns.ts';
 
-const BIN = join(dirname(dirname(fileURLToPath(import.meta.url))), 'packages', 'fake-runtime', 'bin', 'multinet.js');
-
-function multinet(args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { PATH: process.env['PATH'] ?? '', ...env } }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const multinet = runMultinet;
 
 let dir: string;
 beforeEach(async () => {

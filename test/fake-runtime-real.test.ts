@@ -6,14 +6,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { MULTINET_BIN } from './support/cli.ts';
 import { createFakeRuntime, type FakeRuntime, type PodLine } from '@multinet/fake-runtime';
 import { FIXTURE_PLUGIN_DIR } from './support/noop.ts';
 import { REAL_PLUGIN_DIR, hasRealParts } from './support/real-parts.ts';
-import { addressesIn, deleteLinkIfPresent, ip, uniqueSuffix } from './support/netns.ts';
+import { addressesIn, deleteLinkIfPresent, ip, listLeases, uniqueSuffix } from './support/netns.ts';
 
-const BIN = join(dirname(dirname(fileURLToPath(import.meta.url))), 'packages', 'fake-runtime', 'bin', 'multinet.js');
 
 const NETWORKS = `apiVersion: alpha.network.k8s.io/v1
 kind: Network
@@ -32,12 +31,6 @@ spec: { plugin: thick-plugin }
 `;
 const pod = (name: string) =>
   `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  annotations:\n    alpha.network.k8s.io/networks: dbnet,othernet,thick-plugin-example\n`;
-
-async function leases(dataDir: string): Promise<string[]> {
-  const networks = await readdir(dataDir).catch(() => [] as string[]);
-  const all = await Promise.all(networks.map(async (n) => (await readdir(join(dataDir, n))).filter((f) => f !== 'lock' && !f.startsWith('last_reserved_ip'))));
-  return all.flat();
-}
 
 const namespacesOf = async (ids: string[]): Promise<string[]> => {
   const listed = await ip('netns', 'list');
@@ -76,7 +69,7 @@ describe.runIf(hasRealParts())('the kubelet story with real plugins', () => {
     const a = runtime.podStatus('default/pod-a')!;
     const b = runtime.podStatus('default/pod-b')!;
     expect(a.networks.map((n) => n.interface)).toEqual(['eth0', 'eth1', 'eth2']);
-    expect(await leases(join(dir, 'ipam'))).toHaveLength(4);
+    expect(await listLeases(join(dir, 'ipam'))).toHaveLength(4);
     const nsA = `multinet-sb-${a.sandboxId!.slice(0, 12)}`;
     const addrA = await addressesIn(nsA, 'eth1');
 
@@ -87,14 +80,14 @@ describe.runIf(hasRealParts())('the kubelet story with real plugins', () => {
     const report = await runtime.syncOnce();
     expect(report.tornDown).toEqual(['default/pod-b']);
     expect(await namespacesOf([b.sandboxId!])).toEqual([]);
-    expect(await leases(join(dir, 'ipam'))).toHaveLength(2);
+    expect(await listLeases(join(dir, 'ipam'))).toHaveLength(2);
     expect(await addressesIn(nsA, 'eth1')).toEqual(addrA);
 
     runtime.api.deletePod('default/pod-a');
     await unlink(join(dir, 'manifests', 'pod-a.yaml'));
     await runtime.syncOnce();
     expect(await namespacesOf([a.sandboxId!])).toEqual([]);
-    expect(await leases(join(dir, 'ipam'))).toEqual([]);
+    expect(await listLeases(join(dir, 'ipam'))).toEqual([]);
     expect(await runtime.driver.listSandboxes()).toEqual([]);
     expect(await runtime.sandboxes()).toEqual([]);
   });
@@ -104,7 +97,7 @@ describe.runIf(hasRealParts())('the kubelet story with real plugins', () => {
       new Promise<PodLine[]>((resolve, reject) => {
         execFile(
           process.execPath,
-          [BIN, 'run', '--once', '--json', '--netns', 'real', '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', `${REAL_PLUGIN_DIR}:${FIXTURE_PLUGIN_DIR}`, '--state-dir', join(dir, 'state')],
+          [MULTINET_BIN, 'run', '--once', '--json', '--netns', 'real', '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', `${REAL_PLUGIN_DIR}:${FIXTURE_PLUGIN_DIR}`, '--state-dir', join(dir, 'state')],
           (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as PodLine))),
         );
       });
@@ -132,7 +125,7 @@ describe.runIf(hasRealParts())('the kubelet story with real plugins', () => {
     await unlink(join(dir, 'manifests', 'pod-a.yaml'));
     expect(await run()).toEqual([]);
     expect(await namespacesOf(first.map((l) => l.sandboxId!))).toEqual([]);
-    expect(await leases(join(dir, 'ipam'))).toEqual([]);
+    expect(await listLeases(join(dir, 'ipam'))).toEqual([]);
     expect(await readdir(join(dir, 'state', 'driver', 'pods')).then((f) => f.filter((n) => n.endsWith('.json')))).toEqual([]);
   });
 });

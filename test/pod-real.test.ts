@@ -3,19 +3,13 @@
  * restart with one network's conf file gone.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCniDriver, createStaticObjectSource, type CniDriver } from '@multinet/cni-driver';
 import { FIXTURE_PLUGIN_DIR } from './support/noop.ts';
 import { REAL_PLUGIN_DIR, hasRealParts } from './support/real-parts.ts';
-import { addressesIn, createTestNetns, deleteLinkIfPresent, linkExists, uniqueSuffix, type TestNetns } from './support/netns.ts';
-
-async function leases(dataDir: string): Promise<string[]> {
-  const networks = await readdir(dataDir).catch(() => [] as string[]);
-  const all = await Promise.all(networks.map(async (n) => (await readdir(join(dataDir, n))).filter((f) => f !== 'lock' && !f.startsWith('last_reserved_ip')).map((f) => `${n}/${f}`)));
-  return all.flat();
-}
+import { addressesIn, createTestNetns, deleteLinkIfPresent, linkExists, listLeases, uniqueSuffix, type TestNetns } from './support/netns.ts';
 
 describe.runIf(hasRealParts())('a pod on bridge, ptp and a thick plugin, in a real namespace', () => {
   let dir: string;
@@ -72,7 +66,7 @@ describe.runIf(hasRealParts())('a pod on bridge, ptp and a thick plugin, in a re
     expect(await addressesIn(netns.name, 'eth1')).toEqual([`${eth1?.ips[0]}/24`]);
     expect(status.podIPs).toEqual(eth0?.ips);
     expect(await addressesIn(netns.name, 'lo')).toContain('127.0.0.1/8');
-    expect(await leases(join(dir, 'ipam'))).toHaveLength(2);
+    expect(await listLeases(join(dir, 'ipam'))).toHaveLength(2);
 
     // The second network's conf file goes away; the runtime restarts; the pod is torn down.
     await unlink(join(dir, 'net.d', '20-othernet.conf'));
@@ -80,7 +74,7 @@ describe.runIf(hasRealParts())('a pod on bridge, ptp and a thick plugin, in a re
     await restarted.tearDownPod(status.sandboxId);
     expect(await linkExists('eth0', netns.name)).toBe(false);
     expect(await linkExists('eth1', netns.name)).toBe(false);
-    expect(await leases(join(dir, 'ipam'))).toEqual([]);
+    expect(await listLeases(join(dir, 'ipam'))).toEqual([]);
     expect(await restarted.listSandboxes()).toEqual([]);
   });
 });

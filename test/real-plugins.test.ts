@@ -3,18 +3,12 @@
  * result's address, CHECK passes, DEL removes the interface and frees the host-local allocation.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCniConfig, listResultIps, parseNetworkConfigList, type CniConfig, type CniResult } from '@multinet/cni-driver';
 import { REAL_PLUGIN_DIR, hasRealParts } from './support/real-parts.ts';
-import { addressesIn, createTestNetns, createTestVeth, deleteLinkIfPresent, linkExists, uniqueSuffix, type TestNetns, type TestVeth } from './support/netns.ts';
-
-/** Host-local leases in a dataDir (everything but its bookkeeping files). */
-async function leases(dataDir: string, network: string): Promise<string[]> {
-  const names = await readdir(join(dataDir, network)).catch(() => [] as string[]);
-  return names.filter((n) => n !== 'lock' && !n.startsWith('last_reserved_ip'));
-}
+import { addressesIn, createTestNetns, createTestVeth, deleteLinkIfPresent, linkExists, listLeases, uniqueSuffix, type TestNetns, type TestVeth } from './support/netns.ts';
 
 describe.runIf(hasRealParts())('Debian CNI plugins in real namespaces', () => {
   let dir: string;
@@ -48,11 +42,11 @@ describe.runIf(hasRealParts())('Debian CNI plugins in real namespaces', () => {
     const address = listResultIps(result).find((ip) => ip.family === 4)?.address;
     expect(address?.startsWith(subnetPrefix)).toBe(true);
     expect(await addressesIn(netns.name, 'eth0')).toContain(address);
-    expect(await leases(join(dir, 'ipam'), list.name)).toHaveLength(1);
+    expect(await listLeases(join(dir, 'ipam'), list.name)).toHaveLength(1);
     if (list.cniVersion >= '0.4.0') await cni.checkNetworkList(list, rt);
     await cni.delNetworkList(list, rt);
     expect(await linkExists('eth0', netns.name)).toBe(false);
-    expect(await leases(join(dir, 'ipam'), list.name)).toEqual([]);
+    expect(await listLeases(join(dir, 'ipam'), list.name)).toEqual([]);
   }
 
   for (const cniVersion of ['0.3.1', '0.4.0', '1.0.0']) {

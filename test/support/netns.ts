@@ -89,3 +89,18 @@ export async function linkExists(ifName: string, netns?: string): Promise<boolea
     () => false,
   );
 }
+
+/**
+ * host-local leases left in a dataDir (every file but its bookkeeping), as `<network>/<ip>`;
+ * only `network` when given.
+ */
+export async function listLeases(dataDir: string, network?: string): Promise<string[]> {
+  const { readdir } = await import('node:fs/promises');
+  const networks = network === undefined ? await readdir(dataDir).catch(() => [] as string[]) : [network];
+  const all = await Promise.all(
+    networks.map(async (n) =>
+      (await readdir(`${dataDir}/${n}`).catch(() => [] as string[])).filter((f) => f !== 'lock' && !f.startsWith('last_reserved_ip')).map((f) => `${n}/${f}`),
+    ),
+  );
+  return all.flat();
+}
