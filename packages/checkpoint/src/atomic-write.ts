@@ -1,23 +1,22 @@
 /**
- * Crash-safe file replacement: a temp file in the same dir, fsync, rename, fsync the dir. After a
- * crash the file holds the old content or the new, never a mix or nothing.
+ * Crash-safe file replacement: a temp file in the same dir, fsync, rename over the target,
+ * fsync the dir. After a crash the target holds the old content or the new, never a mix, and
+ * never nothing.
  */
 import { open, rename, rm } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
+import { buildTempFileName } from './internal/record-files.ts';
 
 /** Options of {@link writeFileAtomic}. */
 export interface AtomicWriteOptions {
-  /** File mode. @default 0o600 */
+  /** Mode of the new file (before the umask). @default 0o600 */
   readonly mode?: number | undefined;
-  /** fsync the file and the dir. @default true */
+  /** fsync the file before the rename and the dir after it; `false` keeps atomicity, not durability. @default true */
   readonly fsync?: boolean | undefined;
 }
 
-/** Prefix of temp files, so readers can skip them. */
-export const TEMP_PREFIX = '.tmp-';
-
-/** fsyncs a directory, so that a rename in it is durable. */
+/** fsyncs a directory, so that a rename or unlink in it survives a crash. */
 export async function syncDir(dir: string): Promise<void> {
   const handle = await open(dir, 'r');
   try {
@@ -27,27 +26,48 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/** A random suffix for temp and quarantine file names. */
+export function buildRandomSuffix(): string {
+  return randomBytes(6).toString('hex');
+}
+
 /**
- * Replaces `file` with `data` atomically and durably.
+ * Writes `data` to `tempFile` (which must not exist and must be in the target's dir), then
+ * renames it over `file`. The temp file is removed when anything before the rename fails.
  *
- * @throws the fs error (the temp file is removed first)
+ * @throws the `node:fs` error of the step that failed
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
-  const dir = dirname(file);
-  const temp = join(dir, `${TEMP_PREFIX}${basename(file)}.${randomBytes(6).toString('hex')}`);
+export async function writeFileViaTemp(file: string, tempFile: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   const durable = options.fsync ?? true;
   try {
-    const handle = await open(temp, 'wx', options.mode ?? 0o600);
+    // 'wx': never follow or reuse something already at the temp path.
+    const handle = await open(tempFile, 'wx', options.mode ?? 0o600);
     try {
       await handle.writeFile(data);
       if (durable) await handle.sync();
     } finally {
       await handle.close();
     }
-    await rename(temp, file);
+    await rename(tempFile, file);
   } catch (error) {
-    await rm(temp, { force: true });
+    await rm(tempFile, { force: true }).catch(() => undefined); // best effort: the write error is what the caller needs
     throw error;
   }
-  if (durable) await syncDir(dir);
+  if (durable) await syncDir(dirname(file));
+}
+
+/**
+ * Replaces `file` with `data` atomically and (by default) durably, through a hidden temp file
+ * `.<name>.<random>.tmp` in the same dir.
+ *
+ * @throws the `node:fs` error of the step that failed (the temp file is removed first); when
+ *   only the final dir fsync fails, the new content is in place but may not survive a crash
+ * @example
+ * ```ts
+ * await writeFileAtomic('/var/lib/app/state.json', JSON.stringify(state), { mode: 0o600 });
+ * ```
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const tempFile = join(dirname(file), buildTempFileName(basename(file), buildRandomSuffix()));
+  await writeFileViaTemp(file, tempFile, data, options);
 }

@@ -1,194 +1,233 @@
 /**
- * A durable record store: one file per key, atomic and checksummed; bad records are moved to a
- * quarantine folder and reported, never trusted.
+ * A durable record store: one checksummed file per key, replaced atomically; a bad record is
+ * moved to a quarantine folder and reported, never returned.
  */
-import { chmod, lstat, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { TEMP_PREFIX, syncDir, writeFileAtomic } from './atomic-write.ts';
-import { buildEnvelopeText, parseEnvelopeText } from './envelope.ts';
+import { buildRandomSuffix, syncDir, writeFileViaTemp } from './atomic-write.ts';
+import { buildEnvelopeText } from './envelope.ts';
 import { CheckpointError } from './errors.ts';
+import { createKeyedQueue } from './internal/keyed-queue.ts';
+import { moveToQuarantine } from './internal/quarantine.ts';
+import { errnoOf, readRecordFile, readRecordFileSync, removeStaleTempFiles } from './internal/record-file-io.ts';
+import { buildRecordFileName, buildTempFileName, selectRecordKey, validateKey } from './internal/record-files.ts';
+import { prepareStoreDir } from './internal/store-dir.ts';
+import { verifyRecordText, type RecordVerdict } from './internal/verify-record.ts';
+import { normalizeStoreOptions, type CheckpointStoreOptions } from './store-options.ts';
 
-/** Options of {@link createCheckpointStore}. */
-export interface CheckpointStoreOptions<T> {
-  /** Absolute dir; created 0700 (with parents) when missing. */
-  readonly dir: string;
-  /** The record kind stored in each envelope and checked on read, e.g. `podCheckpoint`. */
-  readonly kind: string;
-  /** The schema version stored and checked. */
-  readonly version: number;
-  /** Validates a record's data; a throw makes the record RECORD_INVALID (quarantined). */
-  readonly parse: (data: unknown) => T;
-  /** Told about every record that was quarantined or unreadable. */
-  readonly onProblem?: ((problem: CheckpointError) => void) | undefined;
-  /** fsync writes and removals. @default true */
-  readonly fsync?: boolean | undefined;
-}
-
-/** A durable record store. */
+/** A durable record store made by {@link createCheckpointStore}. One process owns a dir at a time. */
 export interface CheckpointStore<T> {
+  /** The store dir. */
   readonly dir: string;
-  /** Writes a record atomically and durably (writes to one key are serialized). @throws {CheckpointError} */
+  /**
+   * Writes a record atomically and durably (temp file, fsync, rename, fsync dir): after a crash
+   * the key holds the old record or the new one. Writes and removes of one key run in call order.
+   *
+   * @throws {CheckpointError} KEY_INVALID, RECORD_INVALID (`parse` rejects the value, or it has no JSON form; nothing written), WRITE_FAILED
+   */
   write(key: string, value: T): Promise<void>;
-  /** A record, or `undefined` when absent. A bad one is quarantined and thrown. @throws {CheckpointError} */
+  /**
+   * The record of `key`, or `undefined` when there is none. A record that fails any check is
+   * quarantined, reported to `onProblem`, and thrown.
+   *
+   * @throws {CheckpointError} KEY_INVALID, RECORD_CORRUPT, RECORD_KIND_MISMATCH, RECORD_VERSION_UNSUPPORTED, RECORD_INVALID, READ_FAILED
+   */
   read(key: string): Promise<T | undefined>;
-  /** Removes a record; idempotent. @throws {CheckpointError} */
+  /**
+   * Removes a record and fsyncs the dir; removing an absent key succeeds.
+   *
+   * @throws {CheckpointError} KEY_INVALID, REMOVE_FAILED
+   */
   remove(key: string): Promise<void>;
-  /** The keys of all records. */
+  /**
+   * The keys of the record files, sorted, without reading them.
+   *
+   * @throws {CheckpointError} READ_FAILED (the dir cannot be listed)
+   */
   keys(): Promise<string[]>;
-  /** All good records sorted by key; bad ones are quarantined and returned as problems. */
+  /**
+   * Every good record, sorted by key. Bad ones are quarantined and returned as `problems`
+   * (each also told to `onProblem`); they never make it throw. Temp files a crash left behind
+   * (older than this store) are removed.
+   *
+   * @throws {CheckpointError} READ_FAILED (only when the dir itself cannot be listed)
+   */
   list(): Promise<{ records: Array<{ key: string; value: T }>; problems: CheckpointError[] }>;
 }
 
-const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
-const SUFFIX = '.json';
-const READ_BATCH = 128;
+type Loaded<T> = { readonly state: 'absent' } | { readonly state: 'good'; readonly value: T } | { readonly state: 'bad'; readonly problem: CheckpointError };
 
-function validateKey(key: string): void {
-  if (!KEY_PATTERN.test(key)) {
-    throw new CheckpointError('KEY_INVALID', `invalid checkpoint key ${JSON.stringify(key)}: must match ${KEY_PATTERN.source}`, { key });
-  }
-}
+const FILE_MODE = 0o600;
+// Measured on 10,000 small records: sync reads in batches load in a third of the time of 64
+// concurrent fs.promises reads (warm cache), and each batch holds the event loop ~1 ms.
+const LIST_BATCH = 128;
+const ABSENT = { state: 'absent' } as const;
 
-async function prepareDir(dir: string): Promise<void> {
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const info = await lstat(dir);
-  if (info.isSymbolicLink()) throw new CheckpointError('DIR_UNSAFE', `checkpoint dir ${dir} is a symlink`, { file: dir });
-  if (!info.isDirectory()) throw new CheckpointError('DIR_UNSAFE', `checkpoint dir ${dir} is not a directory`, { file: dir });
-  if ((info.mode & 0o022) !== 0) {
-    throw new CheckpointError('DIR_UNSAFE', `checkpoint dir ${dir} is writable by group or others (mode ${(info.mode & 0o777).toString(8)})`, { file: dir });
-  }
-  if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
-}
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
- * Opens (creating if needed) a checkpoint store. Stale temp files left by a crash are removed.
+ * Opens a checkpoint store, creating its dir (0700) when missing. Records are files
+ * `<dir>/<key>.json` (0600) holding `{"kind","version","checksum","data"}`.
  *
- * @throws {CheckpointError} DIR_UNSAFE
+ * @throws {TypeError} when an option is malformed (``Expected `dir` to be an absolute path, got `"./x"` ``)
+ * @throws {CheckpointError} DIR_UNSAFE (symlink, not a dir, not ours, group/world-writable), DIR_UNAVAILABLE
  * @example
  * ```ts
- * const store = await createCheckpointStore({ dir, kind: 'podCheckpoint', version: 1, parse: PodSchema.parse });
- * await store.write('sandbox-1', record);
+ * const store = await createCheckpointStore({ dir: '/var/lib/multinet/pods', kind: 'podCheckpoint', version: 1, parse: parsePodRecord });
+ * await store.write(sandboxId, record);
+ * const { records, problems } = await store.list(); // after a restart
  * ```
  */
 export async function createCheckpointStore<T>(options: CheckpointStoreOptions<T>): Promise<CheckpointStore<T>> {
-  const { dir, kind, version, parse } = options;
-  const durable = options.fsync ?? true;
-  await prepareDir(dir);
-  const quarantineDir = join(dir, 'quarantine');
-  const names = await readdir(dir);
-  await Promise.all(names.filter((n) => n.startsWith(TEMP_PREFIX)).map((n) => rm(join(dir, n), { force: true })));
+  const { dir, kind, version, parse, onProblem, fsync: durable } = normalizeStoreOptions(options);
+  await prepareStoreDir(dir);
+  const createdAt = Date.now();
+  const expect = { kind, version };
+  const queue = createKeyedQueue();
+  const ownTemps = new Set<string>();
+  const fileOf = (key: string): string => join(dir, buildRecordFileName(key));
 
-  const fileOf = (key: string): string => join(dir, `${key}${SUFFIX}`);
-  const pending = new Map<string, Promise<void>>();
-
-  async function quarantine(key: string, code: CheckpointError['code'], reason: string, cause?: unknown): Promise<CheckpointError> {
-    const file = fileOf(key);
-    const target = join(quarantineDir, `${key}.${Date.now()}.${randomBytes(4).toString('hex')}${SUFFIX}`);
-    let quarantinedTo: string | undefined;
+  function report(problem: CheckpointError): CheckpointError {
     try {
-      await mkdir(quarantineDir, { recursive: true, mode: 0o700 });
-      await rename(file, target);
-      quarantinedTo = target;
+      onProblem(problem);
     } catch {
-      quarantinedTo = undefined;
+      // Documented: a throwing listener must not turn list() into a throw.
     }
-    const problem = new CheckpointError(code, `checkpoint ${file} is unusable (${reason}); ${quarantinedTo ? `moved to ${quarantinedTo}` : 'could not move it aside'}`, { file, key, quarantinedTo }, { cause });
-    options.onProblem?.(problem);
     return problem;
   }
 
-  async function load(key: string, preread?: string): Promise<{ value: T } | { problem: CheckpointError } | undefined> {
+  async function quarantine(key: string, verdict: Extract<RecordVerdict<T>, { ok: false }>): Promise<Loaded<T>> {
+    const file = fileOf(key);
+    const moved = await moveToQuarantine(dir, key, durable);
+    const where = 'quarantinedTo' in moved ? `moved to ${moved.quarantinedTo}` : `left in place: ${moved.failure}`;
+    const quarantinedTo = 'quarantinedTo' in moved ? moved.quarantinedTo : undefined;
+    const problem = new CheckpointError(verdict.code, `checkpoint ${file} is unusable: ${verdict.reason}; ${where}`, { file, key, quarantinedTo }, { cause: verdict.cause });
+    return { state: 'bad', problem: report(problem) };
+  }
+
+  /** Reads and judges one record. Runs inside the key's queue. */
+  async function load(key: string): Promise<Loaded<T>> {
+    const file = fileOf(key);
     let text: string;
     try {
-      text = preread ?? (await readFile(fileOf(key), 'utf8'));
+      text = await readRecordFile(file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      return { problem: new CheckpointError('READ_FAILED', `cannot read checkpoint ${fileOf(key)}: ${(error as Error).message}`, { file: fileOf(key), key }, { cause: error }) };
+      if (errnoOf(error) === 'ENOENT') return ABSENT;
+      if (errnoOf(error) === 'ELOOP') return quarantine(key, { ok: false, code: 'RECORD_CORRUPT', reason: 'it is a symlink, not a regular file' });
+      const problem = new CheckpointError('READ_FAILED', `cannot read checkpoint ${file}: ${messageOf(error)}`, { file, key }, { cause: error });
+      return { state: 'bad', problem: report(problem) };
     }
-    const parsed = parseEnvelopeText(text, kind, version);
-    if ('code' in parsed) return { problem: await quarantine(key, parsed.code, parsed.reason) };
+    const verdict = verifyRecordText(text, expect, parse);
+    return verdict.ok ? { state: 'good', value: verdict.value } : quarantine(key, verdict);
+  }
+
+  /** list()'s fast path: a synchronous read outside the queue; anything but a good record is redone by load(). */
+  function loadQuickly(key: string): Loaded<T> | Promise<Loaded<T>> {
+    if (!queue.isBusy(key)) {
+      let text: string | undefined;
+      try {
+        text = readRecordFileSync(fileOf(key));
+      } catch (error) {
+        if (errnoOf(error) === 'ENOENT') return ABSENT;
+      }
+      const verdict = text === undefined ? undefined : verifyRecordText(text, expect, parse);
+      if (verdict?.ok) return { state: 'good', value: verdict.value };
+    }
+    // Judged again under the key's queue, so a record rewritten meanwhile is never quarantined.
+    return queue.run(key, () => load(key));
+  }
+
+  async function listNames(): Promise<string[]> {
     try {
-      return { value: parse(parsed.data) };
+      return await readdir(dir);
     } catch (error) {
-      return { problem: await quarantine(key, 'RECORD_INVALID', `its data does not match the schema: ${(error as Error).message}`, error) };
+      throw new CheckpointError('READ_FAILED', `cannot list checkpoint dir ${dir}: ${messageOf(error)}`, { file: dir }, { cause: error });
     }
   }
 
-  async function keys(): Promise<string[]> {
-    const entries = await readdir(dir).catch((error: unknown) => {
-      throw new CheckpointError('READ_FAILED', `cannot list checkpoint dir ${dir}: ${(error as Error).message}`, { file: dir }, { cause: error });
-    });
-    return entries
-      .filter((n) => n.endsWith(SUFFIX) && !n.startsWith('.'))
-      .map((n) => n.slice(0, -SUFFIX.length))
-      .filter((k) => KEY_PATTERN.test(k))
-      .sort();
+  function encode(key: string, value: T): string {
+    const file = fileOf(key);
+    let text: string | undefined;
+    try {
+      text = buildEnvelopeText(expect, value);
+    } catch (error) {
+      throw new CheckpointError('RECORD_INVALID', `cannot write checkpoint ${file}: its value has no JSON form: ${messageOf(error)}`, { file, key }, { cause: error });
+    }
+    if (text === undefined) throw new CheckpointError('RECORD_INVALID', `cannot write checkpoint ${file}: its value has no JSON form (got ${typeof value})`, { file, key });
+    // Never write what a later read would quarantine.
+    const verdict = verifyRecordText(text, expect, parse);
+    if (!verdict.ok) throw new CheckpointError('RECORD_INVALID', `cannot write checkpoint ${file}: ${verdict.reason}`, { file, key }, { cause: verdict.cause });
+    return text;
   }
 
-  return {
+  return Object.freeze({
     dir,
-    async write(key, value) {
+    async write(key: string, value: T): Promise<void> {
       validateKey(key);
-      const previous = pending.get(key) ?? Promise.resolve();
-      const next = previous.catch(() => undefined).then(async () => {
+      const text = encode(key, value);
+      const file = fileOf(key);
+      await queue.run(key, async () => {
+        const tempName = buildTempFileName(key, buildRandomSuffix());
+        ownTemps.add(tempName);
         try {
-          await writeFileAtomic(fileOf(key), buildEnvelopeText(kind, version, value), { mode: 0o600, fsync: durable });
+          await writeFileViaTemp(file, join(dir, tempName), text, { mode: FILE_MODE, fsync: durable });
         } catch (error) {
-          throw new CheckpointError('WRITE_FAILED', `cannot write checkpoint ${fileOf(key)}: ${(error as Error).message}`, { file: fileOf(key), key }, { cause: error });
+          throw new CheckpointError('WRITE_FAILED', `cannot write checkpoint ${file}: ${messageOf(error)}`, { file, key }, { cause: error });
+        } finally {
+          ownTemps.delete(tempName);
         }
       });
-      pending.set(key, next);
-      void next.finally(() => {
-        if (pending.get(key) === next) pending.delete(key);
-      }).catch(() => undefined);
-      return next;
     },
-    async read(key) {
+    async read(key: string): Promise<T | undefined> {
       validateKey(key);
-      await pending.get(key)?.catch(() => undefined);
-      const loaded = await load(key);
-      if (loaded === undefined) return undefined;
-      if ('problem' in loaded) throw loaded.problem;
-      return loaded.value;
+      const loaded = await queue.run(key, () => load(key));
+      if (loaded.state === 'bad') throw loaded.problem;
+      return loaded.state === 'good' ? loaded.value : undefined;
     },
-    async remove(key) {
+    async remove(key: string): Promise<void> {
       validateKey(key);
-      await pending.get(key)?.catch(() => undefined);
-      try {
-        await rm(fileOf(key), { force: true });
-        if (durable) await syncDir(dir);
-      } catch (error) {
-        throw new CheckpointError('REMOVE_FAILED', `cannot remove checkpoint ${fileOf(key)}: ${(error as Error).message}`, { file: fileOf(key), key }, { cause: error });
-      }
+      const file = fileOf(key);
+      await queue.run(key, async () => {
+        try {
+          await unlink(file).catch((error: unknown) => {
+            if (errnoOf(error) !== 'ENOENT') throw error;
+          });
+          // Also after ENOENT: a retry after a crash must still leave the removal durable.
+          if (durable) await syncDir(dir);
+        } catch (error) {
+          throw new CheckpointError('REMOVE_FAILED', `cannot remove checkpoint ${file}: ${messageOf(error)}`, { file, key }, { cause: error });
+        }
+      });
     },
-    keys,
+    async keys(): Promise<string[]> {
+      return selectKeys(await listNames());
+    },
     async list() {
-      const all = await keys();
+      const names = await listNames();
+      await removeStaleTempFiles(dir, names, createdAt, ownTemps);
+      const keys = selectKeys(names);
       const records: Array<{ key: string; value: T }> = [];
       const problems: CheckpointError[] = [];
-      for (let i = 0; i < all.length; i += READ_BATCH) {
-        const batch = all.slice(i, i + READ_BATCH);
-        // Small files read synchronously in bounded batches, yielding between them: five times
-        // faster than one promise per file, and the event loop is never held for long.
-        const texts = batch.map((key) => {
-          try {
-            return readFileSync(fileOf(key), 'utf8');
-          } catch {
-            return undefined; // gone or unreadable: load() reports it with the async path
-          }
+      for (let start = 0; start < keys.length; start += LIST_BATCH) {
+        const batch = keys.slice(start, start + LIST_BATCH);
+        const loaded = await Promise.all(batch.map(loadQuickly));
+        loaded.forEach((item, i) => {
+          if (item.state === 'good') records.push({ key: batch[i]!, value: item.value });
+          else if (item.state === 'bad') problems.push(item.problem);
         });
-        const loaded = await Promise.all(batch.map((key, j) => load(key, texts[j])));
-        loaded.forEach((item, j) => {
-          if (item === undefined) return;
-          if ('problem' in item) problems.push(item.problem);
-          else records.push({ key: batch[j]!, value: item.value });
-        });
-        await new Promise((resolve) => setImmediate(resolve));
+        await yieldToEventLoop();
       }
       return { records, problems };
     },
-  };
+  });
 }
 
+function selectKeys(names: readonly string[]): string[] {
+  const keys: string[] = [];
+  for (const name of names) {
+    const key = selectRecordKey(name);
+    if (key !== undefined) keys.push(key);
+  }
+  return keys.sort();
+}

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
-export { createCheckpointStore, type CheckpointStore, type CheckpointStoreOptions } from './checkpoint-store.ts';
+export { createCheckpointStore, type CheckpointStore } from './checkpoint-store.ts';
+export type { CheckpointStoreOptions } from './store-options.ts';
 export { writeFileAtomic, type AtomicWriteOptions } from './atomic-write.ts';
 export { CheckpointError, isCheckpointError, CHECKPOINT_ERROR_CODES, type CheckpointErrorCode, type CheckpointErrorDetails } from './errors.ts';
