@@ -3,7 +3,7 @@
  * restarted runtime does; prints {ms, records, maxRssMb}.
  */
 import { createCheckpointStore } from '@multinet/checkpoint';
-import { parsePodRecord, POD_RECORD_KIND, POD_RECORD_VERSION } from '@multinet/cni-types';
+import { parsePodRecord, POD_RECORD_KIND, POD_RECORD_VERSION } from '@multinet/cni-driver';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: p5-load.ts <dir>');

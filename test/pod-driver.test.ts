@@ -126,10 +126,12 @@ describe('setUpPod', () => {
 
 describe('tearDownPod', () => {
   it('after a restart and a deleted conf file, DELs every network with the config used at ADD, in reverse', async () => {
-    await openDriver().setUpPod(sandbox('web', 'dbnet,othernet,thick-plugin-example'));
+    const first = openDriver();
+    await first.setUpPod(sandbox('web', 'dbnet,othernet,thick-plugin-example'));
     const addedOther = (await readNoopLog(logOf('othernet')))[0]!.stdin;
     await unlink(join(confDir, '20-othernet.conflist'));
     objects.removeNetwork('default', 'othernet');
+    await first.close();
     const restarted = openDriver();
     await restarted.tearDownPod('web-sandbox');
     const delOther = (await readNoopLog(logOf('othernet'))).find((e) => e.command === 'DEL')!;
@@ -169,6 +171,7 @@ describe('tearDownPod', () => {
     const driver = openDriver();
     await driver.setUpPod(sandbox('web', 'dbnet'));
     await writeFile(join(stateDir, 'pods', 'web-sandbox.json'), '{"kind":"podCheckpoint","vers');
+    await driver.close();
     await openDriver().tearDownPod('web-sandbox');
     expect((await readNoopLog(logOf('dbnet'))).map((e) => e.command)).toEqual(['ADD', 'DEL']);
     expect(await readdir(join(stateDir, 'pods', 'quarantine'))).toHaveLength(1);

@@ -53,7 +53,8 @@ describe.runIf(hasRealParts())('a pod on bridge, ptp and a thick plugin, in a re
   };
 
   it('gets eth0, eth1 and eth2 with their addresses, and the pod IPs are eth0\'s; teardown after a restart leaves nothing', async () => {
-    const status = await open().setUpPod({
+    const first = open();
+    const status = await first.setUpPod({
       sandboxId: `mn${uniqueSuffix()}`,
       netns: netns.path,
       pod: { namespace: 'default', name: 'web', uid: 'uid-web', annotations: { 'alpha.network.k8s.io/networks': 'dbnet,othernet,thick-plugin-example' } },
@@ -70,6 +71,7 @@ describe.runIf(hasRealParts())('a pod on bridge, ptp and a thick plugin, in a re
 
     // The second network's conf file goes away; the runtime restarts; the pod is torn down.
     await unlink(join(dir, 'net.d', '20-othernet.conf'));
+    await first.close();
     const restarted = open();
     await restarted.tearDownPod(status.sandboxId);
     expect(await linkExists('eth0', netns.name)).toBe(false);

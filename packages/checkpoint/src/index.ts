@@ -7,4 +7,5 @@
 export { createCheckpointStore, type CheckpointStore } from './checkpoint-store.ts';
 export type { CheckpointStoreOptions } from './store-options.ts';
 export { writeFileAtomic, type AtomicWriteOptions } from './atomic-write.ts';
+export { removeInterruptedWrites } from './interrupted-writes.ts';
 export { CheckpointError, isCheckpointError, CHECKPOINT_ERROR_CODES, type CheckpointErrorCode, type CheckpointErrorDetails } from './errors.ts';

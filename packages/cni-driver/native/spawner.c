@@ -10,7 +10,9 @@
  *   cancel  : len, type=2, id
  *   response: len, id, status_kind (0 exited, 1 signaled, 2 spawn error), status (code, signal
  *             or errno), flags (1 timed out, 2 output too large, 4 aborted), stdout, stderr
- * where a string is a u32 length then bytes. The helper exits when stdin closes.
+ * where a string is a u32 length then bytes. The helper exits when stdin closes, killing the
+ * process group of every plugin still running: nothing it started outlives its parent.
+ * An inherited fd 3 (the driver's state-dir lock) is passed on to every plugin.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -287,7 +289,12 @@ int main(void) {
         char chunk[65536];
         ssize_t r = read(0, chunk, sizeof chunk);
         if (r > 0) { buf_append(&request_buf, chunk, (size_t)r); handle_requests(); }
-        else if (r == 0) stdin_open = 0;
+        else if (r == 0) {
+          /* The parent is gone (or closed us): nothing we started may outlive it. */
+          for (int k = 0; k < MAX_CHILDREN; k++)
+            if (children[k].used && !children[k].exited) kill_group(&children[k], SIGKILL);
+          return 0;
+        }
       } else if (fds[i].fd == sigchld_pipe[0]) {
         char drainbuf[64];
         while (read(sigchld_pipe[0], drainbuf, sizeof drainbuf) > 0) {}

@@ -41,10 +41,27 @@ export { createStaticObjectSource, type StaticObjectSource } from './objects/sta
 export { parseManifestText, type ManifestContents } from './objects/manifest-file.ts';
 export { createVersionNegotiator, type VersionNegotiator, type VersionNegotiatorOptions } from './version/version-negotiator.ts';
 export { buildPodPlan, resolveNetwork, type BuildPodPlanInput, type ResolvedNetwork } from './plan/build-pod-plan.ts';
-export { assignInterfaceNames } from './plan/interface-names.ts';
+export { assignInterfaceNames, type InterfaceNameOptions } from './plan/interface-names.ts';
 export { buildPodArgs, buildCapabilityArgs } from './plan/pod-args.ts';
 export { buildThickConfig, buildLoopbackConfig } from './plan/thick-config.ts';
-export { createCniDriver } from './pod/create-cni-driver.ts';
+export { createCniDriver, openCniDriver } from './pod/create-cni-driver.ts';
+export { buildAttachmentKey, PlannedAttachmentSchema, ATTACHMENT_SOURCES } from './attach/attachment.ts';
+export {
+  parsePodRecord,
+  buildAttachmentRecord,
+  PodRecordSchema,
+  AttachmentRecordSchema,
+  POD_RECORD_KIND,
+  POD_RECORD_VERSION,
+  ATTACHMENT_STATES,
+  SANDBOX_PHASES,
+  type PodRecord,
+  type AttachmentRecord,
+  type AttachmentState,
+} from './attach/sandbox-record.ts';
+export { selectReconcileSteps, type ReconcileSteps } from './attach/reconcile-steps.ts';
+export type { RetryBackoffOptions } from './attach/retry-backoff.ts';
+export { acquireStateDirLock, type StateDirLock, type StateDirLockOptions, type StateDirOwner } from './fence/state-dir-lock.ts';
 export { buildPodNetworkStatus, buildAttachmentStatus } from './pod/pod-status.ts';
 export type * from './pod/driver-api.ts';
 export type * from './pod/pod-types.ts';

@@ -113,6 +113,12 @@ export const CNI_ERROR_CODES = {
   SANDBOX_FAILED: 'SANDBOX_FAILED',
   /** The driver was closed; no new operation is accepted. */
   DRIVER_CLOSED: 'DRIVER_CLOSED',
+  /** Another live process owns the state dir (its lock is held); the message names the holder. */
+  STATE_DIR_LOCKED: 'STATE_DIR_LOCKED',
+  /** The state dir's lock could not be taken or checked (no `flock`, unreadable `/proc`, …). */
+  STATE_DIR_LOCK_FAILED: 'STATE_DIR_LOCK_FAILED',
+  /** ADD of a new attachment on a running pod failed; the pod's other attachments keep working. */
+  ATTACHMENT_FAILED: 'ATTACHMENT_FAILED',
 } as const;
 
 /** A stable code from {@link CNI_ERROR_CODES}. */

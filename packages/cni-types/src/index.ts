@@ -15,4 +15,3 @@ export * from './result/plugin-answers.ts';
 export * from './cache/cache-record.ts';
 export * from './objects/network-object.ts';
 export * from './selection/network-selection.ts';
-export * from './pod/pod-record.ts';

@@ -18,6 +18,8 @@ export interface ChainContext {
   readonly baseEnv: Readonly<Record<string, string | undefined>>;
   readonly logger: Logger;
   readonly signal?: AbortSignal | undefined;
+  /** Descriptor every plugin inherits as fd 3: the pod driver's state-dir lock. @default none */
+  readonly fenceFd?: number | undefined;
   /**
    * fsync cache writes (file and dir). The pod driver turns it off: its own durable record
    * already holds the same config and result, so the libcni-format copy needs only atomicity.

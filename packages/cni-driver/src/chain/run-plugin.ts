@@ -30,6 +30,7 @@ export function runListPlugin(
     timeoutMs: ctx.timeoutMs,
     killGraceMs: ctx.killGraceMs,
     maxOutputBytes: ctx.maxOutputBytes,
+    fenceFd: ctx.fenceFd,
     signal: ctx.signal,
   });
 }

@@ -16,6 +16,7 @@ export function getVersionInfo(ctx: ChainContext, pluginType: string): Promise<V
     killGraceMs: ctx.killGraceMs,
     maxOutputBytes: ctx.maxOutputBytes,
     signal: ctx.signal,
+    fenceFd: ctx.fenceFd,
   });
 }
 

@@ -41,6 +41,8 @@ export function createExecaExecutor(): PluginExecutor {
         encoding: 'utf8',
         cleanup: true,
         windowsHide: true,
+        // execa passes a number in `stdio` to the child as that descriptor (its types omit it for fd 3+).
+        ...(request.fenceFd === undefined ? {} : { stdio: ['pipe', 'pipe', 'pipe', request.fenceFd] as unknown as ['pipe', 'pipe', 'pipe'] }),
       });
       const pid = subprocess.pid;
       let timedOut = false;

@@ -35,6 +35,8 @@ export interface InvokePluginRequest {
   /** @default 4 MiB */
   readonly maxOutputBytes?: number | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** Descriptor the plugin inherits as fd 3 (the driver's state-dir lock). @default none */
+  readonly fenceFd?: number | undefined;
   /** How to wait between "text file busy" retries (tests inject a fake). @default timers' setTimeout */
   readonly sleep?: ((ms: number) => Promise<void>) | undefined;
 }
@@ -75,6 +77,7 @@ export async function invokePlugin(request: InvokePluginRequest): Promise<unknow
       killGraceMs: request.killGraceMs ?? INVOKE_DEFAULTS.killGraceMs,
       maxOutputBytes: request.maxOutputBytes ?? INVOKE_DEFAULTS.maxOutputBytes,
       signal: request.signal,
+      fenceFd: request.fenceFd,
     });
     if (!isTextFileBusy(outcome) || attempt >= TEXT_FILE_BUSY_RETRIES) break;
     await sleep(1000);

@@ -22,6 +22,11 @@ export interface PluginExecRequest {
   readonly maxOutputBytes: number;
   /** Caller's cancellation; aborting kills the process group like a timeout. */
   readonly signal?: AbortSignal | undefined;
+  /**
+   * An open descriptor (the driver's state-dir lock) the plugin inherits as fd 3, so that the
+   * lock stays held while a plugin of a dead driver still runs. @default none
+   */
+  readonly fenceFd?: number | undefined;
 }
 
 /** What happened to one plugin execution. Never throws for plugin behaviour. */
@@ -50,4 +55,9 @@ export interface PluginExecutor {
   execPlugin(request: PluginExecRequest): Promise<PluginExecOutcome>;
   /** Releases helper processes or other resources, if the implementation has any. */
   close?(): Promise<void>;
+  /**
+   * Lets go of every copy of `fenceFd` the executor keeps (a helper process that inherited it),
+   * so that the lock is free once the driver that owns it closes. Called by the driver's close.
+   */
+  releaseFence?(fenceFd: number): Promise<void>;
 }

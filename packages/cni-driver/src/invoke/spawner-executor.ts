@@ -65,9 +65,26 @@ export async function createSpawnerExecutor(options: SpawnerExecutorOptions = {}
     waiting.clear();
   };
 
-  const ensureHelper = (): ChildProcessByStdio<Writable, Readable, null> => {
-    if (helper) return helper;
-    const child = spawn(helperPath, [], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const stopHelper = async (): Promise<void> => {
+    const child = helper;
+    helper = undefined;
+    if (!child) return;
+    // Held while closing: an unref'd helper would let the loop end before its exit arrives.
+    setRef(child, true);
+    await new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.stdin.end();
+    });
+  };
+
+  // The helper passes its fd 3 (the driver's state-dir lock) on to every plugin it starts.
+  let helperFence: number | undefined;
+  const ensureHelper = (fenceFd: number | undefined): ChildProcessByStdio<Writable, Readable, null> => {
+    if (helper && (helperFence === fenceFd || waiting.size > 0)) return helper;
+    if (helper) void stopHelper();
+    helperFence = fenceFd;
+    const child = spawn(helperPath, [], { stdio: fenceFd === undefined ? ['pipe', 'pipe', 'inherit'] : ['pipe', 'pipe', 'inherit', fenceFd] }) as ChildProcessByStdio<Writable, Readable, null>;
     child.stdout.on('data', (chunk: Buffer) => {
       const { responses, rest } = decodeResponses(pending.length ? Buffer.concat([pending, chunk]) : chunk);
       pending = Buffer.from(rest);
@@ -93,7 +110,7 @@ export async function createSpawnerExecutor(options: SpawnerExecutorOptions = {}
       if (request.signal?.aborted) {
         return Promise.resolve({ exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, aborted: true, outputTooLarge: false });
       }
-      const child = ensureHelper();
+      const child = ensureHelper(request.fenceFd);
       const id = nextId++ >>> 0;
       return new Promise<PluginExecOutcome>((resolve) => {
         const onAbort = (): void => void child.stdin.write(encodeCancelFrame(id));
@@ -107,16 +124,9 @@ export async function createSpawnerExecutor(options: SpawnerExecutorOptions = {}
         child.stdin.write(encodeRunFrame(id, request));
       });
     },
-    async close() {
-      const child = helper;
-      helper = undefined;
-      if (!child) return;
-      // Held while closing: an unref'd helper would let the loop end before its exit arrives.
-      setRef(child, true);
-      await new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.stdin.end();
-      });
+    close: stopHelper,
+    async releaseFence(fenceFd) {
+      if (helper && helperFence === fenceFd) await stopHelper();
     },
   };
 }

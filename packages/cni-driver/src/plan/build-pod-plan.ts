@@ -11,7 +11,8 @@ import {
 } from '@multinet/cni-types';
 import type { CatalogSnapshot } from '../config/catalog-snapshot.ts';
 import type { ObjectSource } from '../objects/object-source.ts';
-import type { PlannedAttachment, PodPlan, PodSandbox } from '../pod/pod-types.ts';
+import type { AttachmentRef, PlannedAttachment } from '../attach/attachment.ts';
+import type { PodPlan, PodSandbox } from '../pod/pod-types.ts';
 import { assignInterfaceNames } from './interface-names.ts';
 import { buildCapabilityArgs, buildPodArgs } from './pod-args.ts';
 import { buildLoopbackConfig, buildThickConfig } from './thick-config.ts';
@@ -27,6 +28,8 @@ export interface BuildPodPlanInput {
   readonly loopback: boolean;
   /** Kubeconfig handed to thick plugins. */
   readonly kubeconfig?: string | undefined;
+  /** The attachments the sandbox already has: their interfaces keep their names. @default none */
+  readonly existing?: readonly AttachmentRef[] | undefined;
 }
 
 /** How a requested network resolved. */
@@ -100,10 +103,11 @@ export async function buildPodPlan(input: BuildPodPlanInput): Promise<PodPlan> {
     if (selections === undefined) {
       const network = catalog.defaultNetwork;
       if (!network) throw new CniError('NO_DEFAULT_NETWORK', 'no valid network config in the conf dir to serve as the default network');
+      const [ifName] = assignInterfaceNames([{ name: network.name }], { refs: [network.name], existing: input.existing?.filter((a) => a.ifName !== 'lo') });
       attachments.push({
         network: network.name,
         networkName: network.name,
-        ifName: 'eth0',
+        ifName: ifName!,
         isDefault: true,
         configText: network.list.bytes,
         cniVersion: network.list.cniVersion,
@@ -112,11 +116,12 @@ export async function buildPodPlan(input: BuildPodPlanInput): Promise<PodPlan> {
         source: 'conf',
       });
     } else {
-      const ifNames = assignInterfaceNames(selections);
+      const refs = selections.map((selection) => `${selection.namespace ?? sandbox.pod.namespace}/${selection.name}`);
+      const ifNames = assignInterfaceNames(selections, { refs, existing: input.existing?.filter((a) => a.ifName !== 'lo') });
       for (const [index, selection] of selections.entries()) {
         const resolved = resolveNetwork(selection, sandbox.pod.namespace, catalog, input.objects);
         const common = {
-          network: `${selection.namespace ?? sandbox.pod.namespace}/${selection.name}`,
+          network: refs[index]!,
           ifName: ifNames[index]!,
           isDefault: index === 0,
           cniArgs,

@@ -6,7 +6,8 @@ import type { PluginExecutor } from '../invoke/plugin-executor.ts';
 import type { Logger } from '../internal/logger.ts';
 import type { CatalogSnapshot } from '../config/catalog-snapshot.ts';
 import type { ObjectSource } from '../objects/object-source.ts';
-import type { PodNetworkStatus, PodSandbox } from './pod-types.ts';
+import type { RetryBackoffOptions } from '../attach/retry-backoff.ts';
+import type { PodNetworkStatus, PodSandbox, ReconcileReport } from './pod-types.ts';
 
 /** Options of `createCniDriver`. Normalized once, with these defaults. */
 export interface CniDriverOptions {
@@ -34,6 +35,13 @@ export interface CniDriverOptions {
   readonly maxConcurrentPods?: number | undefined;
   /** pino-compatible logger. @default silent */
   readonly logger?: Logger | undefined;
+  /**
+   * How long to wait for another live process to let go of `stateDir`. One driver owns a state
+   * dir at a time; a second one fails with STATE_DIR_LOCKED. @default 0: fail at once
+   */
+  readonly lockWaitMs?: number | undefined;
+  /** Backoff of a failed ADD of a new attachment on a running pod. @default 1s doubling to 60s */
+  readonly retryBackoff?: RetryBackoffOptions | undefined;
 }
 
 /** What one `sync()` found. */
@@ -49,7 +57,7 @@ export interface SandboxRecordSummary {
   readonly sandboxId: string;
   readonly netns: string;
   readonly pod: { readonly namespace: string; readonly name: string; readonly uid: string };
-  /** `ready` when every ADD succeeded; `tearing-down`/`setting-up` when interrupted. */
+  /** `ready` once set up (changes since are per attachment); `setting-up`/`tearing-down` when interrupted. */
   readonly phase: 'setting-up' | 'ready' | 'tearing-down';
   /** The status derived from the record. */
   readonly status: PodNetworkStatus;
@@ -79,15 +87,26 @@ export interface CniDriver {
   /** Reloads what changed in the conf dir, bin dirs and object source; cheap when nothing did. */
   sync(): Promise<DriverSyncReport>;
   /**
-   * ADD every network the pod asks for, in order, after recording the plan durably. On a
-   * failure, DEL what was added (in reverse) and throw POD_SETUP_FAILED naming the network,
-   * interface, plugin and reason.
+   * Brings the sandbox to what the pod asks for now, attachment by attachment: DEL what is no
+   * longer wanted (reverse order), ADD what is new (in order), leave the rest untouched. Each
+   * step is recorded before it starts. After a restart the sandbox is verified (CHECK, or the
+   * namespace read back) before it is reported, and what is broken is made again. A failed ADD
+   * in a running sandbox is reported in `failed` and retried with backoff; in a first setup it
+   * rolls the sandbox back and throws POD_SETUP_FAILED.
+   *
+   * @throws {CniError} POD_SETUP_FAILED, STATE_DIR_LOCKED, RECORD_WRITE_FAILED, planning codes
+   */
+  reconcilePod(sandbox: PodSandbox, options?: { signal?: AbortSignal }): Promise<ReconcileReport>;
+  /**
+   * `reconcilePod`, for runtimes that set a pod up once: resolves to its status (with the
+   * attachments that failed, if any). On a failure of the first setup, DELs what was added (in
+   * reverse) and throws POD_SETUP_FAILED naming the network, interface, plugin and reason.
    */
   setUpPod(sandbox: PodSandbox, options?: { signal?: AbortSignal }): Promise<PodNetworkStatus>;
   /**
-   * DEL every attachment of the sandbox in reverse order, from the record alone; idempotent;
-   * keeps going past failures and throws one AggregateError of CniErrors (the record keeps the
-   * failed ones for a retry).
+   * Reconciles the sandbox to nothing: DEL every attachment in reverse order, from the record
+   * alone (after a restart too); idempotent; keeps going past failures and throws one
+   * AggregateError of CniErrors (the record keeps the failed ones for a retry).
    */
   tearDownPod(sandboxId: string, options?: { signal?: AbortSignal }): Promise<void>;
   /** CHECK every attachment (where the version allows); throws the first failure. */
@@ -100,6 +119,6 @@ export interface CniDriver {
   gc(validSandboxIds: Iterable<string>, options?: { signal?: AbortSignal }): Promise<GcReport>;
   /** Readiness, and CNI STATUS of the default network. */
   status(options?: { signal?: AbortSignal }): Promise<DriverStatus>;
-  /** Stops watchers and helper processes; waits for operations in flight. */
+  /** Waits for operations in flight, stops watchers and helper processes, lets go of the state dir. */
   close(): Promise<void>;
 }

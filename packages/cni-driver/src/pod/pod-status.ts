@@ -1,8 +1,9 @@
 /**
  * A sandbox's network status, derived from its record. Pure.
  */
-import { listResultInterfaces, listResultIps, parseResult, type AttachmentRecord, type CniResult, type PodRecord } from '@multinet/cni-types';
-import type { AttachmentStatus, PodNetworkStatus } from './pod-types.ts';
+import { listResultInterfaces, listResultIps, parseResult, type CniResult } from '@multinet/cni-types';
+import type { AttachmentRecord, PodRecord } from '../attach/sandbox-record.ts';
+import type { AttachmentFailure, AttachmentStatus, PodNetworkStatus } from './pod-types.ts';
 
 const stripPrefix = (cidr: string): string => cidr.split('/')[0] ?? cidr;
 
@@ -38,11 +39,11 @@ export function buildAttachmentStatus(attachment: AttachmentRecord): AttachmentS
  * The sandbox's status: pod IPs are the default network's first IPv4 and first IPv6 (as kubelet
  * keeps at most one of each); every attachment but loopback is listed.
  */
-export function buildPodNetworkStatus(record: PodRecord): PodNetworkStatus {
+export function buildPodNetworkStatus(record: PodRecord, failures: readonly AttachmentFailure[] = []): PodNetworkStatus {
   const networks = record.attachments.filter((a) => a.source !== 'loopback' && a.state === 'added').map(buildAttachmentStatus);
   const primary = record.attachments.find((a) => a.isDefault && a.state === 'added');
   const primaryResult = primary ? resultOf(primary) : undefined;
   const ips = primaryResult ? listResultIps(primaryResult) : [];
   const podIPs = [ips.find((ip) => ip.family === 4), ips.find((ip) => ip.family === 6)].flatMap((ip) => (ip ? [stripPrefix(ip.address)] : []));
-  return { sandboxId: record.sandboxId, netns: record.netns, podIPs, networks };
+  return { sandboxId: record.sandboxId, netns: record.netns, podIPs, networks, ...(failures.length ? { failures } : {}) };
 }

@@ -2,7 +2,10 @@
  * The nouns of multi-network pods: what a runtime hands the driver (a pod sandbox), what the
  * driver decides to do (a plan of attachments), and what it reports (pod network status).
  */
-import type { CniArgs, CniResult } from '@multinet/cni-types';
+import type { CniResult } from '@multinet/cni-types';
+import type { AttachmentRef, PlannedAttachment } from '../attach/attachment.ts';
+
+export type { AttachmentRef, PlannedAttachment } from '../attach/attachment.ts';
 
 /** The pod as the API knows it: identity, annotations and (KEP-3698) `spec.networks`. */
 export interface PodIdentity {
@@ -47,28 +50,6 @@ export interface PodSandbox extends PodRuntimeDetails {
   readonly pod: PodIdentity;
 }
 
-/** One network the pod asked for, resolved to the exact config to run. */
-export interface PlannedAttachment {
-  /** How the pod named it (`<namespace>/<object name>`, or the conf network name for the default). */
-  readonly network: string;
-  /** The CNI network name (`name` of the config list sent). */
-  readonly networkName: string;
-  /** The interface name in the sandbox. */
-  readonly ifName: string;
-  /** True for the pod's default network (the first of the list): its IPs are the pod IPs. */
-  readonly isDefault: boolean;
-  /** The exact config list bytes sent to the plugins (replayed on DEL). */
-  readonly configText: string;
-  /** The cniVersion of the config list. */
-  readonly cniVersion: string;
-  /** CNI_ARGS pairs. */
-  readonly cniArgs: CniArgs;
-  /** Capability args offered (each plugin gets only those it declares). */
-  readonly capabilityArgs: Readonly<Record<string, unknown>>;
-  /** Where the config came from: a conf file (thin), a generated thick config, or loopback. */
-  readonly source: 'conf' | 'thick' | 'loopback' | 'object';
-}
-
 /** The ordered attachments of one sandbox: what the checkpoint stores and teardown replays. */
 export interface PodPlan {
   readonly sandboxId: string;
@@ -104,4 +85,38 @@ export interface PodNetworkStatus {
   readonly podIPs: readonly string[];
   /** Every attachment except loopback, in order. */
   readonly networks: readonly AttachmentStatus[];
+  /** Wanted attachments that are not attached (their ADD failed; retried with backoff). */
+  readonly failures?: readonly AttachmentFailure[] | undefined;
+}
+
+/** A wanted attachment that is not attached: its ADD failed, and a later reconcile retries it. */
+export interface AttachmentFailure {
+  /** `<namespace>/<network>` as the pod named it. */
+  readonly name: string;
+  /** The interface name it was to get. */
+  readonly interface: string;
+  /** The error code of the last attempt (`ATTACHMENT_FAILED`'s cause: `PLUGIN_FAILED`, …). */
+  readonly code: string;
+  /** What happened. */
+  readonly message: string;
+  /** ADDs tried so far. */
+  readonly attempts: number;
+  /** Not retried before this time (ISO 8601). */
+  readonly retryAfter: string;
+}
+
+/** What one reconcile of a sandbox did, attachment by attachment. */
+export interface ReconcileReport {
+  /** The sandbox's status after the reconcile. */
+  readonly status: PodNetworkStatus;
+  /** Attachments ADDed (repairs included). */
+  readonly added: readonly AttachmentRef[];
+  /** Attachments DELeted because they are no longer wanted, or to finish an interrupted step. */
+  readonly removed: readonly AttachmentRef[];
+  /** Attachments found broken by verification after a restart, and made again. */
+  readonly repaired: readonly AttachmentRef[];
+  /** Wanted attachments not attached, with why. */
+  readonly failed: readonly AttachmentFailure[];
+  /** Set when the pod's default network changed: the pod IPs moved with it. */
+  readonly defaultSwitched?: { readonly from: string | undefined; readonly to: string } | undefined;
 }

@@ -4,17 +4,15 @@
  */
 import { stat } from 'node:fs/promises';
 import { CNI_VERSIONS, CniError, selectHighestCommonVersion } from '@multinet/cni-types';
-import { invokePluginVersion } from '../invoke/version-probe.ts';
-import type { PluginExecutor } from '../invoke/plugin-executor.ts';
+import type { ChainContext } from '../chain/chain-context.ts';
+import { getVersionInfo } from '../chain/version-info.ts';
 
 /** Options of {@link createVersionNegotiator}. */
 export interface VersionNegotiatorOptions {
-  readonly executor: PluginExecutor;
-  readonly pluginDirs: readonly string[];
-  readonly timeoutMs?: number | undefined;
+  /** The chain context VERSION runs with (the same executor, dirs, limits and env as ADD). */
+  readonly context: ChainContext;
   /** The versions we speak. @default CNI_VERSIONS */
   readonly ourVersions?: readonly string[] | undefined;
-  readonly baseEnv?: Readonly<Record<string, string | undefined>> | undefined;
 }
 
 /** Picks versions for thick plugins. */
@@ -37,13 +35,7 @@ export function createVersionNegotiator(options: VersionNegotiatorOptions): Vers
       const key = `${info.size}:${info.mtimeMs}:${info.ino}`;
       const cached = cache.get(path);
       if (cached && cached.key === key) return cached.answer;
-      const answer = invokePluginVersion({
-        executor: options.executor,
-        pluginDirs: options.pluginDirs,
-        type,
-        timeoutMs: options.timeoutMs,
-        baseEnv: options.baseEnv,
-      }).then(({ supportedVersions }) => {
+      const answer = getVersionInfo(options.context, type).then(({ supportedVersions }) => {
         const chosen = selectHighestCommonVersion(ours, supportedVersions);
         if (chosen === undefined) {
           throw new CniError(

@@ -1,0 +1,275 @@
+/**
+ * The one path that changes a sandbox: from what its record says to what is wanted. First setup,
+ * retry, crash recovery, a changed request and teardown (nothing wanted) all run here.
+ *
+ * Write-ahead: each step's intent (with the exact config bytes) is durable before the step starts
+ * — `deleting` before a DEL, `adding` before an ADD — and its outcome after. A crash anywhere
+ * leaves a record from which the next reconcile finishes or undoes the step; the record never
+ * says more than the kernel has.
+ */
+import { CniError, isCniError, parseNetworkConfigList, resultFamily } from '@multinet/cni-types';
+import { addNetworkList } from '../chain/add-network-list.ts';
+import type { ChainContext, RuntimeConf } from '../chain/chain-context.ts';
+import { delNetworkList } from '../chain/del-network-list.ts';
+import type { Logger } from '../internal/logger.ts';
+import { readInterfaceMac } from '../pod/interface-mac.ts';
+import type { AttachmentFailure, ReconcileReport } from '../pod/pod-types.ts';
+import { buildPodNetworkStatus } from '../pod/pod-status.ts';
+import { buildAttachmentKey, selectAttachmentRef, type AttachmentRef, type PlannedAttachment } from './attachment.ts';
+import type { RecordBook } from './record-book.ts';
+import { selectReconcileSteps } from './reconcile-steps.ts';
+import type { RetryBackoff } from './retry-backoff.ts';
+import { buildAttachmentRecord, type AttachmentRecord, type PodRecord } from './sandbox-record.ts';
+import { findAttachmentFault } from './verify-attachment.ts';
+
+/** What a reconcile needs. */
+export interface ReconcileContext {
+  /** Chain context for ADD (may carry the caller's abort signal). */
+  readonly chain: ChainContext;
+  /** Chain context for DEL and CHECK: never the caller's signal, so an expired call still cleans up. */
+  readonly cleanup: ChainContext;
+  readonly records: RecordBook;
+  readonly backoff: RetryBackoff;
+  /** Sandboxes this driver has verified against the kernel (or made) since it started. */
+  readonly verified: Set<string>;
+  readonly logger: Logger;
+  readonly now: () => Date;
+}
+
+/** The sandbox being reconciled. */
+export interface SandboxTarget {
+  readonly sandboxId: string;
+  readonly netns: string;
+  readonly pod: { readonly namespace: string; readonly name: string; readonly uid: string };
+}
+
+/** What a reconcile did; `errors` are DEL failures kept in the record for a retry. */
+export interface ReconcileOutcome extends Omit<ReconcileReport, 'status'> {
+  /** The record after the reconcile; undefined when it was removed (nothing left attached). */
+  readonly record: PodRecord | undefined;
+  readonly errors: readonly CniError[];
+}
+
+const summarize = (error: unknown): { code: string; message: string } =>
+  isCniError(error) ? { code: error.code, message: error.message } : { code: 'PLUGIN_FAILED', message: error instanceof Error ? error.message : String(error) };
+
+const podRefOf = (sandbox: SandboxTarget): string => `${sandbox.pod.namespace}/${sandbox.pod.name}`;
+
+/** The plugin types of an attachment's config, for messages. */
+function pluginsOf(attachment: Pick<AttachmentRecord, 'configText'>): string {
+  try {
+    return parseNetworkConfigList(attachment.configText).plugins.map((p) => p.type).join(',');
+  } catch {
+    return '?';
+  }
+}
+
+function runtimeOf(sandbox: SandboxTarget, attachment: AttachmentRecord): RuntimeConf {
+  return { containerId: sandbox.sandboxId, netns: sandbox.netns, ifName: attachment.ifName, args: attachment.cniArgs, capabilityArgs: attachment.capabilityArgs };
+}
+
+/**
+ * Brings a sandbox to `wanted` (`[]`: tear it down). A failed ADD in a first setup rolls the whole
+ * sandbox back and throws; in a running sandbox it is DELeted, reported in `failed`, retried with
+ * backoff, and the other attachments keep working.
+ *
+ * @throws {CniError} POD_SETUP_FAILED (first setup; cause: the plugin's error), RECORD_WRITE_FAILED
+ */
+export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTarget, wanted: readonly PlannedAttachment[]): Promise<ReconcileOutcome> {
+  const added: AttachmentRef[] = [];
+  const removed: AttachmentRef[] = [];
+  const repaired: AttachmentRef[] = [];
+  const failed: AttachmentFailure[] = [];
+  const errors: CniError[] = [];
+  const tearingDown = wanted.length === 0;
+  let record = await ctx.records.read(sandbox.sandboxId);
+  const now = ctx.now();
+
+  // After a restart, a ready sandbox is verified before it is trusted; what is broken is redone.
+  if (record?.phase === 'ready' && !tearingDown && !ctx.verified.has(sandbox.sandboxId)) {
+    const broken = new Set<AttachmentRecord>();
+    for (const attachment of record.attachments) {
+      if (attachment.state !== 'added') continue;
+      const fault = await findAttachmentFault(ctx.cleanup, record, attachment);
+      if (fault === undefined) continue;
+      ctx.logger.warn({ sandboxId: sandbox.sandboxId, network: attachment.network, ifName: attachment.ifName, fault }, 'recovered attachment is broken; making it again');
+      broken.add(attachment);
+      repaired.push(selectAttachmentRef(attachment));
+    }
+    if (broken.size > 0) record = { ...record, attachments: record.attachments.map((a) => (broken.has(a) ? { ...a, state: 'adding' as const } : a)) };
+  }
+
+  const steps = selectReconcileSteps(record, wanted);
+  // New attachments of a running sandbox that failed recently wait for their backoff.
+  const adds = steps.add.filter((attachment) => {
+    if (steps.isFirstSetup) return true;
+    const waiting = ctx.backoff.selectWaiting(sandbox.sandboxId, attachment, now);
+    if (waiting) failed.push(waiting);
+    return !waiting;
+  });
+  const phase: PodRecord['phase'] = tearingDown ? 'tearing-down' : steps.isFirstSetup ? 'setting-up' : 'ready';
+  const wantedKeys = wanted.map(buildAttachmentKey);
+  let current: AttachmentRecord[] = record?.attachments ? [...record.attachments] : [];
+  let written: PodRecord | undefined = record;
+
+  /** The record as it stands: wanted order first (defaults as wanted, once made), leftovers after. */
+  const render = (renderPhase: PodRecord['phase']): PodRecord => {
+    const picked = new Set<AttachmentRecord>();
+    const ordered: AttachmentRecord[] = [];
+    for (const [index, key] of wantedKeys.entries()) {
+      const match = current.find((a) => a.state === 'added' && !picked.has(a) && buildAttachmentKey(a) === key);
+      if (!match) continue;
+      picked.add(match);
+      ordered.push({ ...match, isDefault: wanted[index]!.isDefault });
+    }
+    // The pod keeps its old default until the new one is made.
+    const hasNewDefault = ordered.some((a) => a.isDefault);
+    const rest = current.filter((a) => !picked.has(a)).map((a) => (hasNewDefault && a.isDefault ? { ...a, isDefault: false } : a));
+    const stamp = ctx.now().toISOString();
+    return {
+      sandboxId: sandbox.sandboxId,
+      netns: record?.netns ?? sandbox.netns,
+      pod: { namespace: sandbox.pod.namespace, name: sandbox.pod.name, uid: sandbox.pod.uid },
+      phase: renderPhase,
+      createdAt: record?.createdAt ?? stamp,
+      updatedAt: stamp,
+      attachments: [...ordered, ...rest],
+    };
+  };
+  const persist = async (renderPhase: PodRecord['phase']): Promise<void> => {
+    written = render(renderPhase);
+    await ctx.records.write(written);
+  };
+  // The netns the attachments were made in is the record's: teardown never trusts a new one.
+  const target: SandboxTarget = { ...sandbox, netns: record?.netns ?? sandbox.netns };
+
+  /** DELs `attachment`; true when it is gone. A failure is kept as `del-failed`. */
+  const runDel = async (attachment: AttachmentRecord, isUndo = false): Promise<boolean> => {
+    try {
+      await delNetworkList(ctx.cleanup, parseNetworkConfigList(attachment.configText), runtimeOf(target, attachment));
+      current = current.filter((a) => a !== attachment);
+      if (!isUndo) removed.push(selectAttachmentRef(attachment));
+      return true;
+    } catch (error) {
+      const failure = summarize(error);
+      current = current.map((a) => (a === attachment ? { ...a, state: 'del-failed' as const, error: failure, delAttempts: a.delAttempts + 1 } : a));
+      errors.push(
+        new CniError(
+          'POD_TEARDOWN_FAILED',
+          `DEL of network "${attachment.network}" (interface ${attachment.ifName}, plugins ${pluginsOf(attachment)}) for pod ${podRefOf(sandbox)} failed: ${failure.message}`,
+          { network: attachment.network, ifName: attachment.ifName, containerId: sandbox.sandboxId, pod: podRefOf(sandbox) },
+          { cause: error },
+        ),
+      );
+      return false;
+    }
+  };
+
+  // 1. Intents: every DEL and ADD of this reconcile, durable before the first of them starts.
+  let dels = [...steps.finish, ...steps.del];
+  if (dels.length > 0 || adds.length > 0 || (record !== undefined && record.phase !== phase)) {
+    const deleting = new Map<AttachmentRecord, AttachmentRecord>();
+    for (const attachment of dels) deleting.set(attachment, attachment.state === 'del-failed' ? attachment : { ...attachment, state: 'deleting' });
+    current = [...current.map((a) => deleting.get(a) ?? a), ...adds.map((a) => ({ ...buildAttachmentRecord(a, 'adding'), isDefault: false }))];
+    dels = dels.map((a) => deleting.get(a) ?? a);
+    await persist(phase);
+  }
+
+  // 2. DEL what is unfinished or unwanted, in reverse order.
+  for (const attachment of dels) await runDel(attachment);
+  if (tearingDown) {
+    if (current.length === 0) {
+      if (record !== undefined || written !== undefined) await ctx.records.remove(sandbox.sandboxId);
+      ctx.backoff.forget(sandbox.sandboxId);
+      ctx.verified.delete(sandbox.sandboxId);
+      return { record: undefined, added, removed, repaired, failed, errors };
+    }
+    await persist('tearing-down');
+    return { record: written, added, removed, repaired, failed, errors };
+  }
+  if (steps.isFirstSetup && errors.length > 0) {
+    await persist('setting-up');
+    throw new CniError('POD_SETUP_FAILED', `pod ${podRefOf(sandbox)}: sandbox ${sandbox.sandboxId} still has attachments whose DEL fails: ${errors.map((e) => e.message).join('; ')}`, {
+      pod: podRefOf(sandbox),
+      containerId: sandbox.sandboxId,
+    }, { cause: new AggregateError(errors) });
+  }
+
+  // 3. ADD what is new, in order. Each result's write overlaps the next ADD: a crash in between
+  // leaves that attachment `adding`, which the next reconcile DELs and makes again.
+  let lastWrite: Promise<void> = Promise.resolve();
+  const pendingAdds = current.filter((a) => a.state === 'adding');
+  for (const [index, attachment] of pendingAdds.entries()) {
+    try {
+      const result = await addNetworkList(ctx.chain, parseNetworkConfigList(attachment.configText), runtimeOf(target, attachment));
+      let mac: string | undefined;
+      if (result && resultFamily(result.cniVersion) === '020' && attachment.source !== 'loopback') mac = await readInterfaceMac(target.netns, attachment.ifName);
+      await lastWrite;
+      current = current.map((a) => (a === attachment ? { ...a, state: 'added' as const, ...(result ? { result: result as Record<string, unknown> } : {}), ...(mac ? { mac } : {}) } : a));
+      added.push(selectAttachmentRef(attachment));
+      ctx.backoff.forget(sandbox.sandboxId, attachment);
+      const isLast = index === pendingAdds.length - 1 && steps.delLast.length === 0;
+      lastWrite = persist(isLast || !steps.isFirstSetup ? 'ready' : 'setting-up');
+    } catch (error) {
+      await lastWrite.catch(() => undefined);
+      const reason = summarize(error);
+      ctx.logger.warn({ sandboxId: sandbox.sandboxId, network: attachment.network, ifName: attachment.ifName, error: reason }, 'ADD failed');
+      if (steps.isFirstSetup) throw await rollBack(attachment, error, reason);
+      // SPEC: a failed ADD is followed by DEL; the sandbox's other attachments stay. (A DEL that
+      // fails too leaves it `del-failed`, retried before anything else next time.)
+      await runDel(attachment, true);
+      const failure = ctx.backoff.recordFailure(sandbox.sandboxId, attachment, reason, ctx.now());
+      failed.push(failure);
+      lastWrite = persist('ready');
+    }
+  }
+  await lastWrite;
+
+  // 4. The old default goes once the new one is made.
+  const wantedDefault = wanted.find((a) => a.isDefault);
+  const defaultMade = wantedDefault !== undefined && current.some((a) => a.state === 'added' && buildAttachmentKey(a) === buildAttachmentKey(wantedDefault));
+  for (const old of steps.delLast) {
+    const inCurrent = current.find((a) => buildAttachmentKey(a) === buildAttachmentKey(old) && a.state === 'added');
+    if (!inCurrent || !defaultMade) continue;
+    current = current.map((a) => (a === inCurrent ? { ...a, state: 'deleting' as const } : a));
+    await persist('ready');
+    await runDel(current.find((a) => buildAttachmentKey(a) === buildAttachmentKey(old) && a.state === 'deleting')!);
+  }
+
+  const final = render('ready');
+  if (JSON.stringify({ ...final, updatedAt: '' }) !== JSON.stringify({ ...written, updatedAt: '' })) await persist('ready');
+  ctx.verified.add(sandbox.sandboxId);
+  for (const attachment of steps.del) ctx.backoff.forget(sandbox.sandboxId, attachment);
+  return { record: written, added, removed, repaired, failed, errors };
+
+  /** A failed first setup: DEL everything attempted (the failed one too), in reverse. */
+  async function rollBack(failedAttachment: AttachmentRecord, cause: unknown, reason: { message: string }): Promise<CniError> {
+    const attempted = current.filter((a) => a.state === 'added' || a === failedAttachment).reverse();
+    for (const a of attempted) await runDel(a, true);
+    current = current.filter((a) => a.state !== 'adding');
+    if (current.length === 0) await ctx.records.remove(sandbox.sandboxId);
+    else await persist('setting-up');
+    const rolledBack = current.length === 0 ? 'rolled back' : `rollback left ${current.length} attachment(s) for retry`;
+    const pod = podRefOf(sandbox);
+    return new CniError(
+      'POD_SETUP_FAILED',
+      `pod ${pod}: ADD of network "${failedAttachment.network}" (interface ${failedAttachment.ifName}, plugins ${pluginsOf(failedAttachment)}) failed, ${rolledBack}: ${reason.message}`,
+      {
+        pod,
+        network: failedAttachment.network,
+        ifName: failedAttachment.ifName,
+        containerId: sandbox.sandboxId,
+        plugin: pluginsOf(failedAttachment),
+        pluginCode: isCniError(cause) ? cause.details.pluginCode : undefined,
+      },
+      { cause },
+    );
+  }
+}
+
+/** The report of a reconcile, with the status it leaves. */
+export function buildReconcileReport(outcome: ReconcileOutcome, backoff: RetryBackoff, sandboxId: string): ReconcileReport | undefined {
+  if (!outcome.record) return undefined;
+  const status = buildPodNetworkStatus(outcome.record, backoff.list(sandboxId));
+  return { status, added: outcome.added, removed: outcome.removed, repaired: outcome.repaired, failed: outcome.failed };
+}

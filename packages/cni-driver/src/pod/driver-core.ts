@@ -1,0 +1,178 @@
+/**
+ * What every driver operation shares: the options normalized once, one chain layer (`CniConfig`)
+ * for ADD, DEL, CHECK, GC, STATUS and VERSION alike, the catalog and objects, the state dir (its
+ * lock, records and retry book), and the concurrency rules.
+ */
+import { join } from 'node:path';
+import { removeInterruptedWrites } from '@multinet/checkpoint';
+import { CniError } from '@multinet/cni-types';
+import { openRecordBook, type RecordBook } from '../attach/record-book.ts';
+import type { ReconcileContext } from '../attach/reconcile-sandbox.ts';
+import { createRetryBackoff, type RetryBackoff } from '../attach/retry-backoff.ts';
+import type { ChainContext } from '../chain/chain-context.ts';
+import { createCniConfig, type CniConfig } from '../chain/cni-config.ts';
+import { createCatalog, type Catalog } from '../config/catalog.ts';
+import { acquireStateDirLock, type StateDirLock } from '../fence/state-dir-lock.ts';
+import { createExecaExecutor } from '../invoke/execa-executor.ts';
+import { INVOKE_DEFAULTS } from '../invoke/invoke-plugin.ts';
+import type { PluginExecutor } from '../invoke/plugin-executor.ts';
+import { SILENT_LOGGER, type Logger } from '../internal/logger.ts';
+import { validateAbsolutePath, validatePositiveNumber } from '../internal/options.ts';
+import type { ObjectSource } from '../objects/object-source.ts';
+import { createVersionNegotiator, type VersionNegotiator } from '../version/version-negotiator.ts';
+import { createKeyedMutex, createReadWriteLock, createSemaphore } from './concurrency.ts';
+import type { CniDriverOptions } from './driver-api.ts';
+
+/** The state dir, once owned. */
+export interface OwnedState {
+  readonly lock: StateDirLock;
+  readonly records: RecordBook;
+  /** The chain context of this owner: plugins inherit the lock. */
+  readonly chain: ChainContext;
+  readonly negotiator: VersionNegotiator;
+}
+
+/** The driver's shared parts. */
+export interface DriverCore {
+  readonly confDir: string;
+  readonly stateDir: string;
+  readonly loopback: boolean;
+  readonly kubeconfig: string | undefined;
+  readonly cni: CniConfig;
+  readonly catalog: Catalog;
+  readonly objects: ObjectSource | undefined;
+  readonly backoff: RetryBackoff;
+  /** Sandboxes verified against the kernel (or made) by this driver. */
+  readonly verified: Set<string>;
+  readonly logger: Logger;
+  /** Takes the state dir (lock, records) on first use; every operation awaits it. */
+  own(): Promise<OwnedState>;
+  /** The reconcile context for one call. */
+  reconcileContext(state: OwnedState, signal?: AbortSignal): ReconcileContext;
+  /** Reloads what changed in the conf dir, bin dirs and objects. */
+  sync(): Promise<{ changed: boolean }>;
+  /** Runs an operation on one sandbox: serialized per sandbox, bounded across sandboxes, shared with GC. */
+  onSandbox<T>(sandboxId: string, task: (state: OwnedState) => Promise<T>): Promise<T>;
+  /** Runs an operation exclusive of every sandbox operation (GC). */
+  exclusive<T>(task: (state: OwnedState) => Promise<T>): Promise<T>;
+  /** Waits for operations in flight, then releases the state dir, watchers and owned helpers. */
+  close(): Promise<void>;
+}
+
+/**
+ * Normalizes the options and wires the shared parts. Reads nothing until `own()`.
+ *
+ * @throws {TypeError} for a relative dir or a non-positive limit
+ */
+export function createDriverCore(options: CniDriverOptions): DriverCore {
+  validateAbsolutePath('stateDir', options.stateDir);
+  const cacheDir = options.cacheDir ?? join(options.stateDir, 'cache');
+  validateAbsolutePath('cacheDir', cacheDir);
+  const confDir = options.confDir ?? '/etc/cni/net.d';
+  const pluginDirs = [...(options.pluginDirs ?? ['/opt/cni/bin'])];
+  const timeoutMs = options.pluginTimeoutMs ?? INVOKE_DEFAULTS.timeoutMs;
+  const maxConcurrentPods = options.maxConcurrentPods ?? 8;
+  validatePositiveNumber('pluginTimeoutMs', timeoutMs);
+  validatePositiveNumber('maxConcurrentPods', maxConcurrentPods);
+  if (options.lockWaitMs !== undefined && (!Number.isFinite(options.lockWaitMs) || options.lockWaitMs < 0)) {
+    throw new TypeError(`Expected \`lockWaitMs\` to be a non-negative number, got \`${JSON.stringify(options.lockWaitMs)}\``);
+  }
+  const logger = (options.logger ?? SILENT_LOGGER).child({ component: 'cni-driver' });
+  const ownsExecutor = options.executor === undefined;
+  const executor: PluginExecutor = options.executor ?? createExecaExecutor();
+  // One invoker value for every verb, VERSION included: same executor, dirs, limits, env snapshot.
+  const cni = createCniConfig({ pluginDirs, cacheDir, executor, timeoutMs, logger });
+  const catalog = createCatalog({ confDir: options.confDir, pluginDirs, watch: options.watch, logger });
+  const sandboxLock = createKeyedMutex();
+  const podSlots = createSemaphore(maxConcurrentPods);
+  const gcLock = createReadWriteLock();
+  const inFlight = new Set<Promise<unknown>>();
+  const backoff = createRetryBackoff(options.retryBackoff);
+  let closed = false;
+
+  let owned: Promise<OwnedState> | undefined;
+  const takeOwnership = async (): Promise<OwnedState> => {
+    const lock = await acquireStateDirLock(options.stateDir, { waitMs: options.lockWaitMs });
+    try {
+      if (lock.killedOrphans.length > 0) logger.warn({ pids: lock.killedOrphans }, 'killed plugins a dead owner of the state dir left running');
+      // The pod driver's record is the durable truth; its libcni-format cache copy needs only atomicity.
+      const chain: ChainContext = { ...cni.context, cacheFsync: false, fenceFd: lock.fd };
+      const records = await openRecordBook(options.stateDir, logger);
+      const removed = [
+        ...(await removeInterruptedWrites(options.stateDir)),
+        ...(await removeInterruptedWrites(join(cacheDir, 'results'))),
+      ];
+      if (removed.length > 0) logger.info({ files: removed }, 'removed temp files of interrupted writes');
+      return { lock, records, chain, negotiator: createVersionNegotiator({ context: chain }) };
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+  };
+  const own = (): Promise<OwnedState> => {
+    if (owned) return owned;
+    const attempt = takeOwnership();
+    owned = attempt;
+    // A failed attempt (the dir is locked) may be retried by the next call.
+    attempt.catch(() => {
+      if (owned === attempt) owned = undefined;
+    });
+    return attempt;
+  };
+  const verified = new Set<string>();
+
+  function track<T>(operation: () => Promise<T>): Promise<T> {
+    if (closed) return Promise.reject(new CniError('DRIVER_CLOSED', 'the driver is closed'));
+    const running = operation();
+    inFlight.add(running);
+    void running.finally(() => inFlight.delete(running)).catch(() => undefined);
+    return running;
+  }
+
+  const objects = options.objectSource;
+  return {
+    confDir,
+    stateDir: options.stateDir,
+    loopback: options.loopback ?? true,
+    kubeconfig: options.kubeconfig,
+    cni,
+    catalog,
+    objects,
+    backoff,
+    verified,
+    logger,
+    own,
+    reconcileContext(state, signal) {
+      return {
+        chain: signal ? { ...state.chain, signal } : state.chain,
+        cleanup: state.chain,
+        records: state.records,
+        backoff,
+        verified,
+        logger,
+        now: () => new Date(),
+      };
+    },
+    async sync() {
+      const before = catalog.snapshot.generation;
+      const snapshot = await catalog.sync();
+      const objectsChanged = objects ? await objects.sync() : false;
+      return { changed: snapshot.generation !== before || objectsChanged };
+    },
+    onSandbox(sandboxId, task) {
+      return track(() => gcLock.shared(() => podSlots.run(() => sandboxLock.run(sandboxId, async () => task(await own())))));
+    },
+    exclusive(task) {
+      return track(() => gcLock.exclusive(async () => task(await own())));
+    },
+    async close() {
+      closed = true;
+      await Promise.allSettled([...inFlight]);
+      await catalog.close();
+      const state = owned ? await owned.catch(() => undefined) : undefined;
+      if (state) await executor.releaseFence?.(state.lock.fd);
+      if (ownsExecutor) await executor.close?.();
+      state?.lock.release();
+    },
+  };
+}
