@@ -7,12 +7,15 @@ import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  createCniDriver,
+  openCniDriver,
   isCniError,
+  type AttachmentFailure,
+  type AttachmentRef,
   type CniDriver,
   type Logger,
   type PluginExecutor,
   type PodNetworkStatus,
+  type ReconcileReport,
 } from '@multinet/cni-driver';
 import { createInMemoryApi, type ApiPod, type ApiPodStatus, type InMemoryApi } from './api/in-memory-api.ts';
 import { createApiObjectSource } from './api/api-object-source.ts';
@@ -56,8 +59,12 @@ export interface FakeRuntimeOptions {
 
 /** What one sync did. */
 export interface SyncReport {
+  /** Pods whose networks were set up (first setup, or made ready again) in this turn. */
   readonly setUp: readonly string[];
+  /** Pods whose setup failed (or that still lack a wanted attachment). */
   readonly failed: ReadonlyArray<{ readonly pod: string; readonly code: string; readonly message: string }>;
+  /** Pods whose running sandbox changed: attachments added, removed or repaired. */
+  readonly changed: ReadonlyArray<{ readonly pod: string; readonly added: readonly AttachmentRef[]; readonly removed: readonly AttachmentRef[]; readonly repaired: readonly AttachmentRef[] }>;
   readonly tornDown: readonly string[];
   readonly teardownFailed: ReadonlyArray<{ readonly pod: string; readonly message: string }>;
 }
@@ -66,6 +73,16 @@ export interface SyncReport {
 export interface FakeRuntimeEvents {
   podSetUp: [pod: string, status: PodNetworkStatus];
   podSetUpFailed: [pod: string, error: { code: string; message: string }];
+  /** An attachment was made on a pod's sandbox (first setup included). */
+  attachmentAdded: [pod: string, attachment: AttachmentRef];
+  /** An attachment was taken away (no longer wanted, or an interrupted step finished). */
+  attachmentRemoved: [pod: string, attachment: AttachmentRef];
+  /** A wanted attachment could not be made; retried with backoff. */
+  attachmentFailed: [pod: string, failure: AttachmentFailure];
+  /** A recovered attachment was found broken and made again. */
+  attachmentRepaired: [pod: string, attachment: AttachmentRef];
+  /** The pod's default network changed; its pod IPs moved with it. */
+  defaultNetworkSwitched: [pod: string, change: { readonly from: string | undefined; readonly to: string }];
   podTornDown: [pod: string, sandboxId: string];
   podTearDownFailed: [pod: string, error: Error];
   syncDone: [report: SyncReport];
@@ -125,8 +142,8 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
   await manifests?.sync();
   const objectSource = createApiObjectSource(api, manifests);
 
-  const newDriver = (): CniDriver =>
-    createCniDriver({
+  const newDriver = (): Promise<CniDriver> =>
+    openCniDriver({
       confDir: options.confDir,
       pluginDirs: options.pluginDirs,
       stateDir: join(options.stateDir, 'driver'),
@@ -139,43 +156,65 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
       logger: options.logger,
     });
 
-  let driver = newDriver();
-  let setUp = new Set<string>();
-  let recovered = false;
+  let driver: CniDriver;
+  try {
+    driver = await newDriver();
+  } catch (error) {
+    await manifests?.close();
+    throw error;
+  }
+  /** Sandboxes this runtime instance has seen ready (a first success emits podSetUp). */
+  let ready = new Set<string>();
   let timer: NodeJS.Timeout | undefined;
   let turn: Promise<SyncReport> | undefined;
   const emitter = new EventEmitter<FakeRuntimeEvents>();
 
-  /** After a (re)start: which of our sandboxes still have their networks set up. */
-  async function recover(): Promise<void> {
-    const records = await driver.listSandboxes();
-    setUp = new Set(records.filter((r) => r.phase === 'ready').map((r) => r.sandboxId));
-    for (const record of records) {
-      if (record.phase !== 'ready') continue;
-      const pod = api.listPods().find((p) => p.uid === record.pod.uid);
-      if (pod) api.setPodStatus(pod.uid, { sandboxId: record.sandboxId, netns: record.netns, podIPs: record.status.podIPs, networks: record.status.networks, error: null });
-    }
-    recovered = true;
+  type TurnReport = { setUp: string[]; failed: SyncReport['failed'][number][]; changed: SyncReport['changed'][number][]; tornDown: string[]; teardownFailed: SyncReport['teardownFailed'][number][] };
+
+  function emitChanges(name: string, result: ReconcileReport): void {
+    for (const ref of result.removed) emitter.emit('attachmentRemoved', name, ref);
+    for (const ref of result.repaired) emitter.emit('attachmentRepaired', name, ref);
+    for (const ref of result.added) emitter.emit('attachmentAdded', name, ref);
+    for (const failure of result.failed) emitter.emit('attachmentFailed', name, failure);
+    if (result.defaultSwitched) emitter.emit('defaultNetworkSwitched', name, result.defaultSwitched);
   }
 
-  async function setUpSandbox(pod: ApiPod, sandbox: SandboxEntry, report: SyncReport & { setUp: string[]; failed: SyncReport['failed'][number][] }): Promise<void> {
+  /** Brings a pod's sandbox to what the pod asks for now, and writes its status back. */
+  async function reconcileSandbox(pod: ApiPod, sandbox: SandboxEntry, report: TurnReport): Promise<void> {
+    const name = podName(pod);
     try {
-      const status = await driver.setUpPod({
+      const result = await driver.reconcilePod({
         sandboxId: sandbox.sandboxId,
         netns: sandbox.netns,
         pod: { namespace: pod.namespace, name: pod.name, uid: pod.uid, annotations: pod.annotations, ...(pod.networks ? { networks: pod.networks } : {}) },
       });
-      setUp.add(sandbox.sandboxId);
-      api.setPodStatus(pod.uid, { sandboxId: sandbox.sandboxId, netns: sandbox.netns, podIPs: status.podIPs, networks: status.networks, error: null });
-      report.setUp.push(podName(pod));
-      emitter.emit('podSetUp', podName(pod), status);
+      const { status } = result;
+      const failures = status.failures ?? [];
+      const error = failures.length
+        ? { code: 'ATTACHMENT_FAILED', message: failures.map((f) => `${f.name} on ${f.interface}: ${f.message}`).join('; ') }
+        : null;
+      api.setPodStatus(pod.uid, { sandboxId: sandbox.sandboxId, netns: sandbox.netns, podIPs: status.podIPs, networks: status.networks, error, ...(failures.length ? { failures } : {}) });
+      emitChanges(name, result);
+      if (!ready.has(sandbox.sandboxId) && result.added.length > 0 && result.repaired.length === 0) {
+        // A first setup (a sandbox recovered after a restart is ready without one).
+        ready.add(sandbox.sandboxId);
+        report.setUp.push(name);
+        emitter.emit('podSetUp', name, status);
+      } else if (result.added.length || result.removed.length || result.repaired.length) {
+        ready.add(sandbox.sandboxId);
+        report.changed.push({ pod: name, added: result.added, removed: result.removed, repaired: result.repaired });
+      } else ready.add(sandbox.sandboxId);
+      if (error) report.failed.push({ pod: name, ...error });
     } catch (error) {
       const failure = isCniError(error)
         ? { code: error.code, message: error.message }
         : { code: 'POD_SETUP_FAILED', message: error instanceof Error ? error.message : String(error) };
-      api.setPodStatus(pod.uid, { sandboxId: sandbox.sandboxId, netns: sandbox.netns, podIPs: [], networks: [], error: failure });
-      report.failed.push({ pod: podName(pod), ...failure });
-      emitter.emit('podSetUpFailed', podName(pod), failure);
+      // A running sandbox whose new request cannot be planned keeps what it has.
+      const running = ready.has(sandbox.sandboxId) ? await driver.podStatus(sandbox.sandboxId).catch(() => undefined) : undefined;
+      if (!running) ready.delete(sandbox.sandboxId);
+      api.setPodStatus(pod.uid, { sandboxId: sandbox.sandboxId, netns: sandbox.netns, podIPs: running?.podIPs ?? [], networks: running?.networks ?? [], error: failure });
+      report.failed.push({ pod: name, ...failure });
+      emitter.emit('podSetUpFailed', name, failure);
     }
   }
 
@@ -194,13 +233,13 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
     return entry;
   }
 
-  async function removeSandbox(sandbox: SandboxEntry, report: { tornDown: string[]; teardownFailed: SyncReport['teardownFailed'][number][] }): Promise<void> {
+  async function removeSandbox(sandbox: SandboxEntry, report: TurnReport): Promise<void> {
     const name = podName(sandbox.pod);
     try {
       await driver.tearDownPod(sandbox.sandboxId);
       await netns.remove(sandbox.sandboxId);
       await registry.remove(sandbox.sandboxId);
-      setUp.delete(sandbox.sandboxId);
+      ready.delete(sandbox.sandboxId);
       report.tornDown.push(name);
       emitter.emit('podTornDown', name, sandbox.sandboxId);
     } catch (error) {
@@ -211,16 +250,15 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
   }
 
   async function runTurn(): Promise<SyncReport> {
-    const report = { setUp: [] as string[], failed: [] as SyncReport['failed'][number][], tornDown: [] as string[], teardownFailed: [] as SyncReport['teardownFailed'][number][] };
+    const report: TurnReport = { setUp: [], failed: [], changed: [], tornDown: [], teardownFailed: [] };
     try {
       await manifests?.sync();
       await driver.sync();
-      if (!recovered) await recover();
       const sandboxes = await registry.list();
-      const decision = selectSyncActions(api.listPods(), sandboxes, (id) => setUp.has(id));
+      const decision = selectSyncActions(api.listPods(), sandboxes);
       await Promise.all([
         ...decision.toRemove.map((sandbox) => removeSandbox(sandbox, report)),
-        ...decision.toRetry.map(({ pod, sandbox }) => setUpSandbox(pod, sandbox, report)),
+        ...decision.toReconcile.map(({ pod, sandbox }) => reconcileSandbox(pod, sandbox, report)),
         ...decision.toCreate.map(async (pod) => {
           let sandbox: SandboxEntry;
           try {
@@ -231,7 +269,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
             emitter.emit('podSetUpFailed', podName(pod), failure);
             return;
           }
-          await setUpSandbox(pod, sandbox, report);
+          await reconcileSandbox(pod, sandbox, report);
         }),
       ]);
     } catch (error) {
@@ -272,9 +310,8 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
     async restart() {
       await runtime.stop();
       await driver.close();
-      driver = newDriver();
-      setUp = new Set();
-      recovered = false;
+      driver = await newDriver();
+      ready = new Set();
       emitter.emit('restarted');
     },
     podStatus: (ref: string) => api.getPodStatus(ref),

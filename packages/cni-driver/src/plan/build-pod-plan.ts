@@ -11,7 +11,7 @@ import {
 } from '@multinet/cni-types';
 import type { CatalogSnapshot } from '../config/catalog-snapshot.ts';
 import type { ObjectSource } from '../objects/object-source.ts';
-import type { AttachmentRef, PlannedAttachment } from '../attach/attachment.ts';
+import type { PlannedAttachment } from '../attach/attachment.ts';
 import type { PodPlan, PodSandbox } from '../pod/pod-types.ts';
 import { assignInterfaceNames } from './interface-names.ts';
 import { buildCapabilityArgs, buildPodArgs } from './pod-args.ts';
@@ -28,8 +28,12 @@ export interface BuildPodPlanInput {
   readonly loopback: boolean;
   /** Kubeconfig handed to thick plugins. */
   readonly kubeconfig?: string | undefined;
-  /** The attachments the sandbox already has: their interfaces keep their names. @default none */
-  readonly existing?: readonly AttachmentRef[] | undefined;
+  /**
+   * The attachments the sandbox already has: their interfaces keep their names, and one whose
+   * network can no longer be resolved (its conf file or object is gone) is kept as it was made.
+   * @default none
+   */
+  readonly existing?: readonly PlannedAttachment[] | undefined;
 }
 
 /** How a requested network resolved. */
@@ -119,7 +123,16 @@ export async function buildPodPlan(input: BuildPodPlanInput): Promise<PodPlan> {
       const refs = selections.map((selection) => `${selection.namespace ?? sandbox.pod.namespace}/${selection.name}`);
       const ifNames = assignInterfaceNames(selections, { refs, existing: input.existing?.filter((a) => a.ifName !== 'lo') });
       for (const [index, selection] of selections.entries()) {
-        const resolved = resolveNetwork(selection, sandbox.pod.namespace, catalog, input.objects);
+        let resolved: ResolvedNetwork;
+        try {
+          resolved = resolveNetwork(selection, sandbox.pod.namespace, catalog, input.objects);
+        } catch (error) {
+          // A network the running sandbox already has stays as it was made, resolvable or not.
+          const made = input.existing?.find((a) => a.network === refs[index] && a.ifName === ifNames[index]);
+          if (!made || !(error instanceof CniError) || error.code !== 'NETWORK_NOT_FOUND') throw error;
+          attachments.push({ ...made, isDefault: index === 0 });
+          continue;
+        }
         const common = {
           network: refs[index]!,
           ifName: ifNames[index]!,

@@ -26,6 +26,8 @@ export interface ApiPodStatus {
   readonly networks: PodNetworkStatus['networks'];
   /** Why the pod's networks could not be set up, when they could not. */
   readonly error: { readonly code: string; readonly message: string } | null;
+  /** Wanted attachments that are not attached yet (their ADD failed; retried with backoff). */
+  readonly failures?: PodNetworkStatus['failures'] | undefined;
 }
 
 /** A pod to add: `uid` and `namespace` may be left out. */

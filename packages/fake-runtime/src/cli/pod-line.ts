@@ -12,6 +12,8 @@ export interface PodLine {
   podIPs: string[];
   networks: Array<{ name: string; interface: string; ips: string[]; mac: string | null; default: boolean }>;
   error: { code: string; message: string } | null;
+  /** Wanted attachments not attached yet, with why (retried with backoff). */
+  failures: Array<{ name: string; interface: string; code: string; message: string; attempts: number }>;
 }
 
 /** Builds the line of a pod from the status the loop wrote back. Pure. */
@@ -30,5 +32,6 @@ export function buildPodLine(pod: ApiPod, status: ApiPodStatus | undefined): Pod
       default: n.default,
     })),
     error: status?.error ? { code: status.error.code, message: status.error.message } : null,
+    failures: (status?.failures ?? []).map((f) => ({ name: f.name, interface: f.interface, code: f.code, message: f.message, attempts: f.attempts })),
   };
 }

@@ -1,5 +1,7 @@
 /**
  * One turn of the kubelet-like sync loop, as a pure decision plus the steps that carry it out.
+ * Level-triggered: every pod with a sandbox is reconciled on every turn (the driver makes that
+ * cheap when nothing changed), so an edited request, a crash or a lost status is always caught up.
  */
 import type { ApiPod } from '../api/in-memory-api.ts';
 import type { SandboxEntry } from '../sandbox/sandbox-registry.ts';
@@ -8,31 +10,32 @@ import type { SandboxEntry } from '../sandbox/sandbox-registry.ts';
 export interface SyncDecision {
   /** Pods with no sandbox yet: make one and set up its networks. */
   readonly toCreate: readonly ApiPod[];
-  /** Sandboxes whose networks are not set up (an earlier setup failed): set up again. */
-  readonly toRetry: ReadonlyArray<{ readonly pod: ApiPod; readonly sandbox: SandboxEntry }>;
-  /** Sandboxes whose pod left the API: tear down and remove. */
+  /** Pods with a sandbox: reconcile its networks to what the pod asks for now. */
+  readonly toReconcile: ReadonlyArray<{ readonly pod: ApiPod; readonly sandbox: SandboxEntry }>;
+  /** Sandboxes whose pod left the API (or was replaced under a new uid): tear down and remove. */
   readonly toRemove: readonly SandboxEntry[];
 }
 
 /**
- * Decides what a sync does from the pods in the API, the sandboxes the runtime holds, and which
- * of those sandboxes have their networks set up. Pure.
+ * Decides what a sync does from the pods in the API and the sandboxes the runtime holds. A pod
+ * owns the sandbox made for its uid; a second sandbox of one uid (a crash between making one and
+ * recording it) is removed. Pure.
  */
-export function selectSyncActions(
-  pods: readonly ApiPod[],
-  sandboxes: readonly SandboxEntry[],
-  isSetUp: (sandboxId: string) => boolean,
-): SyncDecision {
+export function selectSyncActions(pods: readonly ApiPod[], sandboxes: readonly SandboxEntry[]): SyncDecision {
   const byUid = new Map<string, SandboxEntry>();
-  for (const sandbox of sandboxes) byUid.set(sandbox.pod.uid, sandbox);
+  const extra: SandboxEntry[] = [];
+  for (const sandbox of sandboxes) {
+    if (byUid.has(sandbox.pod.uid)) extra.push(sandbox);
+    else byUid.set(sandbox.pod.uid, sandbox);
+  }
   const wanted = new Set(pods.map((pod) => pod.uid));
   const toCreate: ApiPod[] = [];
-  const toRetry: Array<{ pod: ApiPod; sandbox: SandboxEntry }> = [];
+  const toReconcile: Array<{ pod: ApiPod; sandbox: SandboxEntry }> = [];
   for (const pod of pods) {
     const sandbox = byUid.get(pod.uid);
     if (!sandbox) toCreate.push(pod);
-    else if (!isSetUp(sandbox.sandboxId)) toRetry.push({ pod, sandbox });
+    else toReconcile.push({ pod, sandbox });
   }
-  const toRemove = sandboxes.filter((sandbox) => !wanted.has(sandbox.pod.uid));
-  return { toCreate, toRetry, toRemove };
+  const toRemove = [...sandboxes.filter((sandbox) => !wanted.has(sandbox.pod.uid)), ...extra.filter((s) => wanted.has(s.pod.uid))];
+  return { toCreate, toReconcile, toRemove };
 }
