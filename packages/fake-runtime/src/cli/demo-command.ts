@@ -3,24 +3,15 @@
  * show them, restart the runtime, tear everything down, and say what happened.
  */
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createFakeRuntime } from '../runtime.ts';
 import { canCreateRealNetns } from '../sandbox/netns.ts';
 import { formatStatusTable } from './status-table.ts';
 import type { CommandIo } from './run-command.ts';
 import { createCliLogger } from './logger.ts';
-
-/** Finds the repository's `fixtures/` dir by walking up from this file. */
-export function findFixturesDir(from = dirname(fileURLToPath(import.meta.url))): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'fixtures', 'demo'))) return join(dir, 'fixtures');
-    if (dirname(dir) === dir) throw new Error('cannot find the fixtures/demo directory of multinet');
-  }
-}
+import { demoFixturesDir, noopPluginDir } from '../fixtures/fixture-paths.ts';
 
 /** The real-plugin conf dir of `demo --real`: bridge and ptp on host-local, inside 10.250.60.0/22. */
 function buildRealConfs(work: string): Record<string, unknown> {
@@ -51,7 +42,8 @@ export async function runDemoCommand(argv: readonly string[], io: CommandIo): Pr
     io.stderr('multinet demo --real needs root and iproute2 (ip netns); run `multinet demo` without --real instead\n');
     return 1;
   }
-  const fixtures = findFixturesDir();
+  const demo = demoFixturesDir();
+  const plugins = noopPluginDir();
   const work = await mkdtemp(join(tmpdir(), 'multinet-demo-'));
   const logger = createCliLogger('warn');
   const step = (text: string): void => io.stderr(`• ${text}\n`);
@@ -66,15 +58,15 @@ export async function runDemoCommand(argv: readonly string[], io: CommandIo): Pr
         if (file !== 'bridge') await writeFile(join(confDir, file), `${JSON.stringify(content, null, 2)}\n`);
       }
     } else {
-      await cp(join(fixtures, 'demo', 'net.d'), confDir, { recursive: true });
+      await cp(join(demo, 'net.d'), confDir, { recursive: true });
     }
-    const pluginDirs = real ? ['/usr/lib/cni', join(fixtures, 'plugins')] : [join(fixtures, 'plugins')];
+    const pluginDirs = real ? ['/usr/lib/cni', plugins] : [plugins];
     step(`state dir ${work}; conf dir with ${(await readdir(confDir)).length} networks; ${real ? 'real namespaces and Debian plugins' : 'fake namespaces and fixture plugins'}`);
     let runtime = await createFakeRuntime({
       stateDir: join(work, 'state'),
       confDir,
       pluginDirs,
-      manifests: [join(fixtures, 'demo', 'manifests')],
+      manifests: [join(demo, 'manifests')],
       netns: real ? 'real' : 'fake',
       watch: false,
       loopback: real,

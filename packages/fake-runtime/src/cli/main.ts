@@ -1,7 +1,6 @@
 /**
  * The `multinet` command line: `cnitool`, `run`, `demo`.
  */
-import { pathToFileURL } from 'node:url';
 import type { CommandIo } from './run-command.ts';
 
 const STDIO: CommandIo = {
@@ -42,8 +41,4 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(USAGE);
       return command === undefined || command === '--help' || command === '-h' ? 0 : 1;
   }
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.exitCode = await main(process.argv.slice(2));
 }
