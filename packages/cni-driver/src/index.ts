@@ -50,3 +50,4 @@ export type * from './pod/driver-api.ts';
 export type * from './pod/pod-types.ts';
 export { createSpawnerExecutor, type SpawnerExecutorOptions } from './invoke/spawner-executor.ts';
 export { buildSpawner } from './invoke/spawner-build.ts';
+export { CNITOOL_USAGE } from './cnitool/run-cnitool.ts';

@@ -6,6 +6,7 @@ import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import { createFakeRuntime } from '../runtime.ts';
 import { canCreateRealNetns } from '../sandbox/netns.ts';
 import { formatStatusTable } from './status-table.ts';
@@ -33,11 +34,40 @@ function buildRealConfs(work: string): Record<string, unknown> {
   };
 }
 
+/** Usage of `multinet demo`. */
+export const DEMO_USAGE = `usage: multinet demo [--real] [--debug]
+
+Sets up the demo pods (one to three networks each, thin and thick) on the fixtures shipped in
+@multinet/fake-runtime, prints who got which interface and address, restarts the runtime, and
+tears everything down from the checkpoints.
+
+  --real       real network namespaces and Debian's plugins in /usr/lib/cni (root, iproute2)
+  --debug      print stack traces of failures
+  -h, --help   show this help
+`;
+
 /**
- * Runs the demo; resolves to the exit status.
+ * Runs the demo; resolves to the exit status (2 for a usage mistake). Failures of the demo itself
+ * are thrown, and reported as one line by the command line.
  */
 export async function runDemoCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const real = argv.includes('--real');
+  let real: boolean;
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: { real: { type: 'boolean', default: false }, debug: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    });
+    if (values.help) {
+      io.stdout(DEMO_USAGE);
+      return 0;
+    }
+    real = values.real;
+  } catch (error) {
+    io.stderr(`multinet demo: ${error instanceof Error ? error.message : String(error)}\n${DEMO_USAGE}`);
+    return 2;
+  }
   if (real && !(await canCreateRealNetns())) {
     io.stderr('multinet demo --real needs root and iproute2 (ip netns); run `multinet demo` without --real instead\n');
     return 1;
