@@ -24,9 +24,9 @@ describe('multinet run', () => {
     expect(stderr).toContain('Expected `--netns` to be real, fake or auto');
   });
 
-  it('prints the usage for an unknown command', async () => {
+  it('prints the usage on stderr and exits 2 for an unknown command', async () => {
     const { code, stderr } = await multinet(['frobnicate']);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toContain('usage: multinet');
   });
 });

@@ -1,14 +1,14 @@
 /**
- * Steering and reading the fixture noop plugin (fixtures/plugins/noop).
+ * Steering and reading the fixture noop plugin (packages/fake-runtime/fixtures/plugins/noop).
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** Absolute path of fixtures/plugins. */
-export const FIXTURE_PLUGIN_DIR = join(dirname(dirname(dirname(fileURLToPath(import.meta.url)))), 'fixtures', 'plugins');
+/** Absolute path of the fixture plugins, shipped in packages/fake-runtime/fixtures/plugins. */
+export const FIXTURE_PLUGIN_DIR = join(dirname(dirname(dirname(fileURLToPath(import.meta.url)))), 'packages', 'fake-runtime', 'fixtures', 'plugins');
 
-/** Absolute path of the repository's fixtures dir. */
+/** Absolute path of the fixtures dir (packages/fake-runtime/fixtures: plugins and demo). */
 export const FIXTURES_DIR = dirname(FIXTURE_PLUGIN_DIR);
 
 /** How the noop answers one command. */

@@ -67,3 +67,6 @@ export type * from './pod/driver-api.ts';
 export type * from './pod/pod-types.ts';
 export { createSpawnerExecutor, type SpawnerExecutorOptions } from './invoke/spawner-executor.ts';
 export { buildSpawner } from './invoke/spawner-build.ts';
+export { CNITOOL_USAGE } from './cnitool/run-cnitool.ts';
+export { PLUGIN_TRACING_CHANNEL, PLUGIN_CHANNELS, type PluginCallMessage } from './invoke/invoke-plugin.ts';
+export { wrapLogger, type LoggerLike } from './internal/logger.ts';

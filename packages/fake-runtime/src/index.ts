@@ -10,3 +10,4 @@ export { derivePodUid } from './api/pod-uid.ts';
 export { buildNetnsName, type NetnsMode } from './sandbox/netns.ts';
 export { buildPodLine, type PodLine } from './cli/pod-line.ts';
 export { main } from './cli/main.ts';
+export { noopPluginDir, noopPluginPath, demoFixturesDir } from './fixtures/fixture-paths.ts';

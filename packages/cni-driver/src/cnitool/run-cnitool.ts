@@ -26,7 +26,8 @@ export interface CnitoolIo {
   readonly cwd?: string | undefined;
 }
 
-const USAGE = `cnitool: Add, check, remove, gc or status network interfaces from a network namespace
+/** cnitool's usage text, printed on stderr (exit 1) for malformed arguments, as cnitool does. */
+export const CNITOOL_USAGE = `cnitool: Add, check, remove, gc or status network interfaces from a network namespace
   cnitool [--cache-dir <dir>] add    <net> <netns>
   cnitool [--cache-dir <dir>] check  <net> <netns>
   cnitool [--cache-dir <dir>] del    <net> <netns>
@@ -108,12 +109,12 @@ export async function runCnitool(argv: readonly string[], io: CnitoolIo): Promis
     if (flag === '--cache-dir' && words[0] !== undefined) cacheDir = resolve(io.cwd ?? process.cwd(), words.shift()!);
     else if (flag?.startsWith('--cache-dir=')) cacheDir = resolve(io.cwd ?? process.cwd(), flag.slice('--cache-dir='.length));
     else {
-      io.stderr(USAGE);
+      io.stderr(CNITOOL_USAGE);
       return 1;
     }
   }
   if (words.length < 3) {
-    io.stderr(USAGE);
+    io.stderr(CNITOOL_USAGE);
     return 1;
   }
   const [verb, name, netnsArg] = words as [string, string, string];

@@ -35,7 +35,7 @@ async function waitUntilGone(pid: number): Promise<void> {
 
 /**
  * Registers the executor contract suite for one implementation. `noopPath` is the absolute path
- * of fixtures/plugins/noop.
+ * of packages/fake-runtime/fixtures/plugins/noop.
  */
 export function describeExecutorContract(name: string, noopPath: string, setup: () => Promise<ExecutorUnderTest>): void {
   describe(`${name} executor contract`, () => {

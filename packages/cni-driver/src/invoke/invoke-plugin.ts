@@ -1,12 +1,61 @@
 /**
  * One plugin call: validate the type, find the binary, build env, run, read the answer.
+ *
+ * Every call is published on the `multinet:plugin` tracing channel of `node:diagnostics_channel`
+ * (as undici publishes requests), so an embedder can export metrics or traces without wrapping
+ * the executor, and logged at debug level with its duration and outcome.
  */
+import { tracingChannel } from 'node:diagnostics_channel';
+import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CniArgs } from '@multinet/cni-types';
+import type { Logger } from '../internal/logger.ts';
 import { buildPluginEnv, type CniCommand } from './plugin-env.ts';
 import { findPlugin } from './plugin-path.ts';
 import { parsePluginOutcome } from './plugin-outcome.ts';
 import type { PluginExecOutcome, PluginExecutor } from './plugin-executor.ts';
+
+/**
+ * The tracing channel of plugin calls and the names of its five channels. Subscribe with
+ * `diagnostics_channel.tracingChannel(PLUGIN_TRACING_CHANNEL).subscribe({ start, asyncEnd, error })`
+ * or to one name with `diagnostics_channel.subscribe(PLUGIN_CHANNELS.asyncEnd, fn)`; each message is
+ * a {@link PluginCallMessage}.
+ */
+export const PLUGIN_TRACING_CHANNEL = 'multinet:plugin';
+
+/** The channel names of {@link PLUGIN_TRACING_CHANNEL}, as Node derives them. */
+export const PLUGIN_CHANNELS = {
+  start: 'tracing:multinet:plugin:start',
+  end: 'tracing:multinet:plugin:end',
+  asyncStart: 'tracing:multinet:plugin:asyncStart',
+  asyncEnd: 'tracing:multinet:plugin:asyncEnd',
+  error: 'tracing:multinet:plugin:error',
+} as const;
+
+/**
+ * The message of every event of one plugin call (the same object throughout the call). `path`
+ * is set once the binary is found; `durationMs` and `outcome` when the call ends; Node adds
+ * `result` on success and `error` (a `CniError`) on failure.
+ */
+export interface PluginCallMessage {
+  /** The plugin `type`. */
+  readonly type: string;
+  readonly command: CniCommand;
+  /** The network name, when the caller gave it. */
+  readonly network: string | undefined;
+  readonly ifName: string | undefined;
+  readonly containerId: string | undefined;
+  /** The plugin binary, once found. */
+  path?: string;
+  /** Wall time of the whole call (lookup, every attempt, parse). */
+  durationMs?: number;
+  /** `ok`, or the `CniError` code of the failure. */
+  outcome?: string;
+  result?: unknown;
+  error?: unknown;
+}
+
+const pluginChannel = tracingChannel<unknown, PluginCallMessage>(PLUGIN_TRACING_CHANNEL);
 
 /** Defaults of every plugin call. */
 export const INVOKE_DEFAULTS = { timeoutMs: 60_000, killGraceMs: 2_000, maxOutputBytes: 4 * 1024 * 1024 } as const;
@@ -39,6 +88,8 @@ export interface InvokePluginRequest {
   readonly fenceFd?: number | undefined;
   /** How to wait between "text file busy" retries (tests inject a fake). @default timers' setTimeout */
   readonly sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** Gets one debug line per call with its duration and outcome. @default silent */
+  readonly logger?: Logger | undefined;
 }
 
 const TEXT_FILE_BUSY_RETRIES = 5;
@@ -54,7 +105,38 @@ const isTextFileBusy = (outcome: PluginExecOutcome): boolean =>
  *   `parsePluginOutcome`
  */
 export async function invokePlugin(request: InvokePluginRequest): Promise<unknown> {
+  const message: PluginCallMessage = {
+    type: request.type,
+    command: request.command,
+    network: request.network,
+    ifName: request.ifName,
+    containerId: request.containerId,
+  };
+  const started = performance.now();
+  const finish = (outcome: string): void => {
+    message.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
+    message.outcome = outcome;
+    request.logger?.debug(
+      { plugin: request.type, command: request.command, network: request.network, ifName: request.ifName, containerId: request.containerId, durationMs: message.durationMs, outcome },
+      outcome === 'ok' ? 'plugin call succeeded' : 'plugin call failed',
+    );
+  };
+  const call = async (): Promise<unknown> => {
+    try {
+      const answer = await runPlugin(request, message);
+      finish('ok');
+      return answer;
+    } catch (error) {
+      finish(typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : 'ERROR');
+      throw error;
+    }
+  };
+  return pluginChannel.hasSubscribers ? pluginChannel.tracePromise(call, message) : call();
+}
+
+async function runPlugin(request: InvokePluginRequest, message: PluginCallMessage): Promise<unknown> {
   const path = await findPlugin(request.type, request.pluginDirs);
+  message.path = path;
   const env = buildPluginEnv(
     {
       command: request.command,

@@ -3,24 +3,16 @@
  * show them, restart the runtime, tear everything down, and say what happened.
  */
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
 import { createFakeRuntime } from '../runtime.ts';
 import { canCreateRealNetns } from '../sandbox/netns.ts';
 import { formatStatusTable } from './status-table.ts';
 import type { CommandIo } from './run-command.ts';
 import { createCliLogger } from './logger.ts';
-
-/** Finds the repository's `fixtures/` dir by walking up from this file. */
-export function findFixturesDir(from = dirname(fileURLToPath(import.meta.url))): string {
-  for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'fixtures', 'demo'))) return join(dir, 'fixtures');
-    if (dirname(dir) === dir) throw new Error('cannot find the fixtures/demo directory of multinet');
-  }
-}
+import { demoFixturesDir, noopPluginDir } from '../fixtures/fixture-paths.ts';
 
 /** The real-plugin conf dir of `demo --real`: bridge and ptp on host-local, inside 10.250.60.0/22. */
 function buildRealConfs(work: string): Record<string, unknown> {
@@ -42,16 +34,46 @@ function buildRealConfs(work: string): Record<string, unknown> {
   };
 }
 
+/** Usage of `multinet demo`. */
+export const DEMO_USAGE = `usage: multinet demo [--real] [--debug]
+
+Sets up the demo pods (one to three networks each, thin and thick) on the fixtures shipped in
+@multinet/fake-runtime, prints who got which interface and address, restarts the runtime, and
+tears everything down from the checkpoints.
+
+  --real       real network namespaces and Debian's plugins in /usr/lib/cni (root, iproute2)
+  --debug      print stack traces of failures
+  -h, --help   show this help
+`;
+
 /**
- * Runs the demo; resolves to the exit status.
+ * Runs the demo; resolves to the exit status (2 for a usage mistake). Failures of the demo itself
+ * are thrown, and reported as one line by the command line.
  */
 export async function runDemoCommand(argv: readonly string[], io: CommandIo): Promise<number> {
-  const real = argv.includes('--real');
+  let real: boolean;
+  try {
+    const { values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: { real: { type: 'boolean', default: false }, debug: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    });
+    if (values.help) {
+      io.stdout(DEMO_USAGE);
+      return 0;
+    }
+    real = values.real;
+  } catch (error) {
+    io.stderr(`multinet demo: ${error instanceof Error ? error.message : String(error)}\n${DEMO_USAGE}`);
+    return 2;
+  }
   if (real && !(await canCreateRealNetns())) {
     io.stderr('multinet demo --real needs root and iproute2 (ip netns); run `multinet demo` without --real instead\n');
     return 1;
   }
-  const fixtures = findFixturesDir();
+  const demo = demoFixturesDir();
+  const plugins = noopPluginDir();
   const work = await mkdtemp(join(tmpdir(), 'multinet-demo-'));
   const logger = createCliLogger('warn');
   const step = (text: string): void => io.stderr(`• ${text}\n`);
@@ -66,15 +88,15 @@ export async function runDemoCommand(argv: readonly string[], io: CommandIo): Pr
         if (file !== 'bridge') await writeFile(join(confDir, file), `${JSON.stringify(content, null, 2)}\n`);
       }
     } else {
-      await cp(join(fixtures, 'demo', 'net.d'), confDir, { recursive: true });
+      await cp(join(demo, 'net.d'), confDir, { recursive: true });
     }
-    const pluginDirs = real ? ['/usr/lib/cni', join(fixtures, 'plugins')] : [join(fixtures, 'plugins')];
+    const pluginDirs = real ? ['/usr/lib/cni', plugins] : [plugins];
     step(`state dir ${work}; conf dir with ${(await readdir(confDir)).length} networks; ${real ? 'real namespaces and Debian plugins' : 'fake namespaces and fixture plugins'}`);
     let runtime = await createFakeRuntime({
       stateDir: join(work, 'state'),
       confDir,
       pluginDirs,
-      manifests: [join(fixtures, 'demo', 'manifests')],
+      manifests: [join(demo, 'manifests')],
       netns: real ? 'real' : 'fake',
       watch: false,
       loopback: real,

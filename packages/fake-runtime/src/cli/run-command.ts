@@ -2,16 +2,30 @@
  * `multinet run`: the fake runtime's sync loop on a manifest dir.
  */
 import { parseArgs } from 'node:util';
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createFakeRuntime, type FakeRuntime } from '../runtime.ts';
 import { buildPodLine } from './pod-line.ts';
 import { parseDuration } from './duration.ts';
 import { createCliLogger } from './logger.ts';
+import { formatCommandError } from './command-error.ts';
 
 /** Usage of `multinet run`. */
 export const RUN_USAGE = `usage: multinet run --manifests <dir|file> [--conf-dir <dir>] [--bin-dir <dir>[:<dir>...]]
                     [--state-dir <dir>] [--netns real|fake] [--interval <duration>]
-                    [--once] [--json] [--kubeconfig <path>]
+                    [--once] [--json] [--kubeconfig <path>] [--debug]
+
+  --manifests <dir|file>  Network objects and Pods (YAML/JSON); repeatable; must exist
+  --conf-dir <dir>        CNI conf dir (default /etc/cni/net.d); must exist
+  --bin-dir <dirs>        plugin dirs, colon-separated (default /opt/cni/bin)
+  --state-dir <dir>       checkpoints, cache, sandbox registry (default /var/lib/multinet)
+  --netns real|fake|auto  real network namespaces (root), fake paths, or real when possible (default auto)
+  --interval <duration>   time between syncs, e.g. 2s, 500ms, 1m (default 2s)
+  --once                  one sync, then exit
+  --json                  one JSON line per pod after each sync
+  --kubeconfig <path>     passed to thick plugins
+  --debug                 print stack traces of failures
+  -h, --help              show this help
 `;
 
 /** The streams a command writes to. */
@@ -31,6 +45,10 @@ export interface RunFlags {
   readonly once: boolean;
   readonly json: boolean;
   readonly kubeconfig?: string | undefined;
+  /** `--help`: print the usage and do nothing else. */
+  readonly help: boolean;
+  /** `--debug`: stack traces of failures. */
+  readonly debug: boolean;
 }
 
 /**
@@ -53,8 +71,16 @@ export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): Run
       once: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
+      debug: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
     },
   });
+  if (values.help) {
+    return {
+      manifests: [], confDir: '', pluginDirs: [], stateDir: '', netns: 'auto', intervalMs: 0,
+      once: false, json: false, help: true, debug: values.debug,
+    };
+  }
   if (!values.manifests?.length) throw new TypeError('Expected `--manifests <dir|file>`');
   const netns = values.netns;
   if (netns !== 'real' && netns !== 'fake' && netns !== 'auto') {
@@ -70,7 +96,30 @@ export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): Run
     once: values.once,
     json: values.json,
     kubeconfig: values.kubeconfig === undefined ? undefined : resolve(cwd, values.kubeconfig),
+    help: false,
+    debug: values.debug,
   };
+}
+
+/**
+ * The first path flag that names nothing on disk (or a conf dir that is not a directory), as a
+ * one-line message; `undefined` when every path is there.
+ */
+export function findMissingRunPath(flags: RunFlags): string | undefined {
+  const kind = (path: string): 'dir' | 'file' | undefined => {
+    try {
+      return statSync(path).isDirectory() ? 'dir' : 'file';
+    } catch {
+      return undefined;
+    }
+  };
+  for (const path of flags.manifests) {
+    if (kind(path) === undefined) return `--manifests ${path} does not exist`;
+  }
+  const conf = kind(flags.confDir);
+  if (conf === undefined) return `--conf-dir ${flags.confDir} does not exist`;
+  if (conf !== 'dir') return `--conf-dir ${flags.confDir} is not a directory`;
+  return undefined;
 }
 
 function printPods(runtime: FakeRuntime, io: CommandIo): void {
@@ -90,6 +139,15 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
     io.stderr(`multinet run: ${error instanceof Error ? error.message : String(error)}\n${RUN_USAGE}`);
     return 2;
   }
+  if (flags.help) {
+    io.stdout(RUN_USAGE);
+    return 0;
+  }
+  const missing = findMissingRunPath(flags);
+  if (missing !== undefined) {
+    io.stderr(`multinet run: ${missing}\n`);
+    return 2;
+  }
   const logger = createCliLogger();
   let runtime: FakeRuntime;
   try {
@@ -105,7 +163,7 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
       logger,
     });
   } catch (error) {
-    logger.error({ err: error }, 'cannot start the runtime');
+    io.stderr(formatCommandError('multinet run: cannot start the runtime', error, flags.debug));
     return 1;
   }
   runtime.on('podSetUp', (pod, status) => logger.info({ pod, podIPs: status.podIPs }, 'pod networks set up'));

@@ -1,0 +1,111 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chmod, chown, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { FIXTURE_PLUGIN_DIR } from '../../../../test/support/noop.ts';
+import { buildSpawner, findSpawnerSource } from './spawner-build.ts';
+import { createSpawnerExecutor } from './spawner-executor.ts';
+
+const NOBODY = 65534;
+const isRoot = process.getuid?.() === 0;
+
+let dir: string;
+let marker: string;
+const cleanup: string[] = [];
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'multinet-spawner-build-'));
+  marker = join(dir, 'planted-binary-ran');
+});
+afterEach(async () => {
+  for (const path of [dir, ...cleanup.splice(0)]) await rm(path, { recursive: true, force: true });
+});
+
+/** The name buildSpawner gives the helper (keyed by the source hash), learned from a real build. */
+async function helperName(): Promise<string> {
+  const built = await buildSpawner(join(dir, 'probe'));
+  return basename(built);
+}
+
+/** Writes an executable at `path` that leaves a marker when run, owned by `uid`. */
+async function plantBinary(path: string, uid: number): Promise<void> {
+  await writeFile(path, `#!/bin/sh\necho ran > '${marker}'\nexit 1\n`, { mode: 0o755 });
+  await chmod(path, 0o755);
+  await chown(path, uid, uid);
+}
+
+/** Runs the noop plugin through a spawner executor built from `cacheDir`. */
+async function runNoopThrough(cacheDir: string): Promise<string> {
+  const executor = await createSpawnerExecutor({ cacheDir });
+  try {
+    const outcome = await executor.execPlugin({
+      path: join(FIXTURE_PLUGIN_DIR, 'noop'),
+      stdin: '{"cniVersion":"1.0.0"}',
+      env: { CNI_COMMAND: 'ADD', CNI_CONTAINERID: 'c1', CNI_IFNAME: 'eth0', CNI_NETNS: '/ns1' },
+      timeoutMs: 20_000,
+      killGraceMs: 100,
+      maxOutputBytes: 1 << 20,
+    });
+    return outcome.stdout;
+  } finally {
+    await executor.close?.();
+  }
+}
+
+describe('buildSpawner', () => {
+  it('finds native/spawner.c inside the package', () => {
+    expect(findSpawnerSource()).toMatch(/cni-driver[/\\]native[/\\]spawner\.c$/);
+    expect(existsSync(findSpawnerSource()!)).toBe(true);
+  });
+
+  it('reuses a helper it built in its own private cache dir', async () => {
+    const first = await buildSpawner(join(dir, 'cache'));
+    const second = await buildSpawner(join(dir, 'cache'));
+    expect(second).toBe(first);
+    expect(dirname(first)).toBe(join(dir, 'cache'));
+    expect((await stat(join(dir, 'cache'))).mode & 0o777).toBe(0o700);
+  });
+
+  describe.runIf(isRoot)('with a binary another user planted (needs root to chown)', () => {
+    it('does not run a cached helper owned by another user, and rebuilds it in its own dir', async () => {
+      const name = await helperName();
+      const cacheDir = join(dir, 'cache');
+      await buildSpawner(cacheDir); // creates the private dir
+      await plantBinary(join(cacheDir, name), NOBODY);
+
+      expect(JSON.parse(await runNoopThrough(cacheDir)).interfaces[0].sandbox).toBe('/ns1');
+      expect(existsSync(marker)).toBe(false);
+      const rebuilt = await stat(join(cacheDir, name));
+      expect(rebuilt.uid).toBe(process.getuid!());
+    });
+
+    it('builds into a fresh private dir when the cache dir itself belongs to another user', async () => {
+      const name = await helperName();
+      const cacheDir = join(dir, 'theirs');
+      await mkdir(cacheDir, { mode: 0o755 });
+      await chown(cacheDir, NOBODY, NOBODY);
+      await plantBinary(join(cacheDir, name), NOBODY);
+
+      const built = await buildSpawner(cacheDir);
+      cleanup.push(dirname(built));
+      expect(dirname(built)).not.toBe(cacheDir);
+      expect((await stat(dirname(built))).mode & 0o777).toBe(0o700);
+      expect((await stat(built)).uid).toBe(process.getuid!());
+      expect(JSON.parse(await runNoopThrough(cacheDir)).interfaces[0].sandbox).toBe('/ns1');
+      expect(existsSync(marker)).toBe(false);
+    });
+
+    it('does not run our own helper from a dir that others can write to', async () => {
+      const name = await helperName();
+      const cacheDir = join(dir, 'open');
+      await mkdir(cacheDir);
+      await chmod(cacheDir, 0o777);
+      await plantBinary(join(cacheDir, name), process.getuid!());
+
+      const built = await buildSpawner(cacheDir);
+      cleanup.push(dirname(built));
+      expect(built).not.toBe(join(cacheDir, name));
+      expect(existsSync(marker)).toBe(false);
+    });
+  });
+});

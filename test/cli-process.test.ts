@@ -1,0 +1,81 @@
+/**
+ * `multinet` is one process: in a checkout it runs the TypeScript sources in-process, so a
+ * SIGKILL of the command leaves nothing behind (it used to spawn a second node with tsx).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MULTINET_BIN } from './support/cli.ts';
+import { FIXTURES_DIR, FIXTURE_PLUGIN_DIR } from './support/noop.ts';
+
+/** Every process whose parent is `pid`, from /proc/<n>/stat. */
+function listChildren(pid: number): Array<{ pid: number; comm: string }> {
+  const children: Array<{ pid: number; comm: string }> = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // exited while we looked
+    }
+    // pid (comm) state ppid …; comm may hold spaces and parentheses, so split after the last ')'.
+    const close = stat.lastIndexOf(')');
+    const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+    if (ppid === pid) children.push({ pid: Number(entry), comm: stat.slice(stat.indexOf('(') + 1, close) });
+  }
+  return children;
+}
+
+function listDescendants(pid: number): Array<{ pid: number; comm: string }> {
+  const direct = listChildren(pid);
+  return direct.flatMap((child) => [child, ...listDescendants(child.pid)]);
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'multinet-cli-process-'));
+  await cp(join(FIXTURES_DIR, 'demo', 'net.d'), join(dir, 'net.d'), { recursive: true });
+  await cp(join(FIXTURES_DIR, 'demo', 'manifests'), join(dir, 'manifests'), { recursive: true });
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the multinet process', () => {
+  it('runs `multinet run` in one process with no node child, and leaves nothing behind after SIGKILL', async () => {
+    const command = spawn(
+      process.execPath,
+      [MULTINET_BIN, 'run', '--json', '--netns', 'fake', '--interval', '10m', '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', FIXTURE_PLUGIN_DIR, '--state-dir', join(dir, 'state')],
+      { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const exited = once(command, 'exit');
+    try {
+      // The first sync is done when the loop has printed one --json line per demo pod.
+      let stdout = '';
+      await new Promise<void>((resolve, reject) => {
+        command.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (stdout.split('\n').filter(Boolean).length >= 3) resolve();
+        });
+        command.once('exit', (code) => reject(new Error(`multinet run exited early (${code})`)));
+      });
+      const pid = command.pid!;
+      expect(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')).toContain(MULTINET_BIN);
+      expect(listDescendants(pid).filter((p) => p.comm.startsWith('node'))).toEqual([]);
+      const before = listDescendants(pid);
+
+      command.kill('SIGKILL');
+      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+      expect({ code, signal }).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(existsSync(`/proc/${pid}`)).toBe(false);
+      expect(before.filter((p) => existsSync(`/proc/${p.pid}`))).toEqual([]);
+    } finally {
+      command.kill('SIGKILL');
+    }
+  });
+});
