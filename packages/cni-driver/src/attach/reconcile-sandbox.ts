@@ -20,6 +20,7 @@ import type { RecordBook } from './record-book.ts';
 import { selectReconcileSteps } from './reconcile-steps.ts';
 import type { RetryBackoff } from './retry-backoff.ts';
 import { buildAttachmentRecord, type AttachmentRecord, type PodRecord } from './sandbox-record.ts';
+import { removeHalfMadeLinks } from './half-made-links.ts';
 import { findAttachmentFault } from './verify-attachment.ts';
 
 /** What a reconcile needs. */
@@ -143,10 +144,13 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
   // The netns the attachments were made in is the record's: teardown never trusts a new one.
   const target: SandboxTarget = { ...sandbox, netns: record?.netns ?? sandbox.netns };
 
+  /** Set when a DEL undid an ADD that may have been cut short: its half-made links are swept after. */
+  let undidInterruptedAdd = false;
   /** DELs `attachment`; true when it is gone. A failure is kept as `del-failed`. */
   const runDel = async (attachment: AttachmentRecord, isUndo = false): Promise<boolean> => {
     try {
       await delNetworkList(ctx.cleanup, parseNetworkConfigList(attachment.configText), runtimeOf(target, attachment));
+      if (isUndo || unknownAdds.has(attachment)) undidInterruptedAdd = true;
       current = current.filter((a) => a !== attachment);
       if (!isUndo) removed.push(selectAttachmentRef(attachment));
       return true;
@@ -167,16 +171,30 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
 
   // 1. Intents: every DEL and ADD of this reconcile, durable before the first of them starts.
   let dels = [...steps.finish, ...steps.del];
+  // ADDs whose outcome is unknown (a crash or a repair): their DEL may leave temporary links.
+  const unknownAdds = new Set<AttachmentRecord>();
   if (dels.length > 0 || adds.length > 0 || (record !== undefined && record.phase !== phase)) {
     const deleting = new Map<AttachmentRecord, AttachmentRecord>();
-    for (const attachment of dels) deleting.set(attachment, attachment.state === 'del-failed' ? attachment : { ...attachment, state: 'deleting' });
+    for (const attachment of dels) {
+      const next: AttachmentRecord = attachment.state === 'del-failed' ? attachment : { ...attachment, state: 'deleting' };
+      deleting.set(attachment, next);
+      if (attachment.state === 'adding' || attachment.state === 'planned') unknownAdds.add(next);
+    }
     current = [...current.map((a) => deleting.get(a) ?? a), ...adds.map((a) => ({ ...buildAttachmentRecord(a, 'adding'), isDefault: false }))];
     dels = dels.map((a) => deleting.get(a) ?? a);
     await persist(phase);
   }
 
+  const sweepHalfMadeLinks = async (): Promise<void> => {
+    if (!undidInterruptedAdd) return;
+    undidInterruptedAdd = false;
+    const swept = await removeHalfMadeLinks(target.netns, new Set(current.map((a) => a.ifName)));
+    if (swept.length > 0) ctx.logger.warn({ sandboxId: sandbox.sandboxId, links: swept }, 'removed links an interrupted ADD left half-made');
+  };
+
   // 2. DEL what is unfinished or unwanted, in reverse order.
   for (const attachment of dels) await runDel(attachment);
+  await sweepHalfMadeLinks();
   if (tearingDown) {
     if (current.length === 0) {
       if (record !== undefined || written !== undefined) await ctx.records.remove(sandbox.sandboxId);
@@ -218,6 +236,7 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
       // SPEC: a failed ADD is followed by DEL; the sandbox's other attachments stay. (A DEL that
       // fails too leaves it `del-failed`, retried before anything else next time.)
       await runDel(attachment, true);
+      await sweepHalfMadeLinks();
       const failure = ctx.backoff.recordFailure(sandbox.sandboxId, attachment, reason, ctx.now());
       failed.push(failure);
       lastWrite = persist('ready');
@@ -245,7 +264,8 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
   /** A failed first setup: DEL everything attempted (the failed one too), in reverse. */
   async function rollBack(failedAttachment: AttachmentRecord, cause: unknown, reason: { message: string }): Promise<CniError> {
     const attempted = current.filter((a) => a.state === 'added' || a === failedAttachment).reverse();
-    for (const a of attempted) await runDel(a, true);
+    for (const a of attempted) await runDel(a, a === failedAttachment);
+    await sweepHalfMadeLinks();
     current = current.filter((a) => a.state !== 'adding');
     if (current.length === 0) await ctx.records.remove(sandbox.sandboxId);
     else await persist('setting-up');
