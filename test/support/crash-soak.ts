@@ -17,12 +17,14 @@ import { ip, listLeases, uniqueSuffix } from './netns.ts';
 export interface CrashSoakOptions {
   readonly cycles: number;
   readonly seed: number;
-  /** Longest time the loop runs before it is killed. @default 2500 */
+  /** Longest time the loop runs before it is killed. @default 1200 */
   readonly maxRunMs?: number | undefined;
   /** Subnets (two /24 in 10.250.0.0/16) for bridge and ptp. @default 10.250.230.0/24, 10.250.231.0/24 */
   readonly subnets?: readonly [string, string] | undefined;
   /** Progress lines. */
   readonly log?: ((line: string) => void) | undefined;
+  /** Stops after the cycle in flight, then runs the final teardown and checks. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What a soak saw. */
@@ -33,6 +35,8 @@ export interface CrashSoakReport {
   readonly killsGroup: number;
   /** Cycles whose kill hit while a plugin of the runtime ran (it was fenced, then killed by the next start). */
   readonly orphanedPluginsSeen: number;
+  /** Kills that cut a step short: a record held an ADD or DEL intent whose outcome was unknown. */
+  readonly interruptedSteps: number;
   /** Runtime processes found alive after a kill (must be 0). */
   readonly survivors: number;
   /** Pods wanted over all cycles, and how many were fully up after the `--once` sync. */
@@ -97,6 +101,20 @@ async function findHolders(path: string): Promise<number[]> {
   return holders;
 }
 
+/** Attachments whose last step's outcome the records do not know (an ADD or DEL intent). */
+async function countIntents(podsDir: string): Promise<number> {
+  let count = 0;
+  for (const file of (await readdir(podsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.json'))) {
+    try {
+      const envelope = JSON.parse(await readFile(join(podsDir, file), 'utf8')) as { data: { attachments: Array<{ state: string }> } };
+      count += envelope.data.attachments.filter((a) => a.state !== 'added').length;
+    } catch {
+      // a record cut by the kill is the checkpoint store's business
+    }
+  }
+  return count;
+}
+
 /** Runs the soak; never throws for what it finds (see `problems`). */
 export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoakReport> {
   const random = createRandom(options.seed);
@@ -111,6 +129,7 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
   let killsAlone = 0;
   let killsGroup = 0;
   let orphanedPluginsSeen = 0;
+  let interruptedSteps = 0;
   let survivors = 0;
   let podsWanted = 0;
   let podsUp = 0;
@@ -170,20 +189,32 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
   };
 
   try {
-    for (let cycle = 0; cycle < options.cycles; cycle++) {
-      // Pods come and go: each cycle wants a fresh random subset.
-      const wanted = new Set<string>();
+    const writeWanted = async (wanted: Set<string>): Promise<void> => {
       for (let i = 0; i < POD_COUNT; i++) {
         const name = `pod-${i}`;
         const file = join(manifests, `${name}.yaml`);
-        if (random() < 0.6) {
-          wanted.add(name);
-          await writeFile(file, podManifest(name));
-        } else await unlink(file).catch(() => undefined);
+        if (wanted.has(name)) await writeFile(file, podManifest(name));
+        else await unlink(file).catch(() => undefined);
       }
-      const child = spawn(process.execPath, args(['--interval', '100ms']), { stdio: 'ignore', detached: true });
-      const runMs = Math.floor(random() * (options.maxRunMs ?? 2500));
-      await new Promise((resolve) => setTimeout(resolve, runMs));
+    };
+    const pickWanted = (): Set<string> => new Set(Array.from({ length: POD_COUNT }, (_, i) => `pod-${i}`).filter(() => random() < 0.6));
+    for (let cycle = 0; cycle < options.cycles && !options.signal?.aborted; cycle++) {
+      // Pods come and go: each cycle starts from a random subset, and changes it while the loop runs.
+      let wanted = pickWanted();
+      await writeWanted(wanted);
+      const child = spawn(process.execPath, args(['--interval', '100ms']), { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+      // The clock starts once the runtime runs (its first log line), so kills land in its work.
+      await new Promise<void>((resolve) => {
+        child.stderr.once('data', () => resolve());
+        child.once('exit', () => resolve());
+      });
+      child.stderr.resume();
+      const runMs = Math.floor(random() * (options.maxRunMs ?? 1200));
+      const churnAt = Math.floor(random() * runMs);
+      await new Promise((resolve) => setTimeout(resolve, churnAt));
+      wanted = pickWanted();
+      await writeWanted(wanted);
+      await new Promise((resolve) => setTimeout(resolve, runMs - churnAt));
       const alone = cycle % 2 === 0;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       try {
@@ -200,9 +231,11 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
         problems.push(`cycle ${cycle}: runtime process(es) ${left.join(', ')} still running after SIGKILL`);
         for (const pid of left) process.kill(pid, 'SIGKILL');
       }
-      const holders = await findHolders(join(stateDir, 'lock'));
+      const holders = await findHolders(join(stateDir, 'driver', 'lock'));
       if (holders.length) orphanedPluginsSeen++;
-      log(`cycle ${cycle}: killed ${alone ? 'the process' : 'the group'} after ${runMs} ms; ${holders.length} fenced plugin(s) left; wanted ${[...wanted].join(',') || 'none'}`);
+      const intents = await countIntents(join(stateDir, 'driver', 'pods'));
+      if (intents > 0) interruptedSteps++;
+      log(`cycle ${cycle}: killed ${alone ? 'the process' : 'the group'} ${runMs} ms after it started (pods changed at ${churnAt} ms); ${intents} step(s) cut short, ${holders.length} fenced plugin(s) left; wanted ${[...wanted].join(',') || 'none'}`);
       await checkConverged(cycle, wanted);
     }
     // Everything goes; nothing may be left.
@@ -223,5 +256,5 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
     await ip('link', 'delete', bridge).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
   }
-  return { cycles: options.cycles, seed: options.seed, killsAlone, killsGroup, orphanedPluginsSeen, survivors, podsWanted, podsUp, problems };
+  return { cycles: options.cycles, seed: options.seed, killsAlone, killsGroup, interruptedSteps, orphanedPluginsSeen, survivors, podsWanted, podsUp, problems };
 }
