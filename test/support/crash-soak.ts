@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MULTINET_BIN } from './cli.ts';
 import { ip, listLeases, uniqueSuffix } from './netns.ts';
+import { createSeededRandom } from './seeded-random.ts';
 
 /** Options of a soak. */
 export interface CrashSoakOptions {
@@ -52,18 +53,6 @@ interface PodLine {
   podIPs: string[];
   networks: Array<{ name: string; interface: string; ips: string[] }>;
   error: { code: string; message: string } | null;
-}
-
-/** A small seeded PRNG (mulberry32). */
-function createRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const POD_COUNT = 8;
@@ -117,7 +106,7 @@ async function countIntents(podsDir: string): Promise<number> {
 
 /** Runs the soak; never throws for what it finds (see `problems`). */
 export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoakReport> {
-  const random = createRandom(options.seed);
+  const random = createSeededRandom(options.seed);
   const log = options.log ?? (() => undefined);
   const [bridgeSubnet, ptpSubnet] = options.subnets ?? ['10.250.230.0/24', '10.250.231.0/24'];
   const dir = await mkdtemp(join(tmpdir(), 'multinet-soak-'));

@@ -31,6 +31,7 @@ export function runListPlugin(
     killGraceMs: ctx.killGraceMs,
     maxOutputBytes: ctx.maxOutputBytes,
     fenceFd: ctx.fenceFd,
+    logger: ctx.logger,
     signal: ctx.signal,
   });
 }

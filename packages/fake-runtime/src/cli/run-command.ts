@@ -170,6 +170,11 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
   runtime.on('podSetUpFailed', (pod, error) => logger.warn({ pod, error }, 'pod networks not set up'));
   runtime.on('podTornDown', (pod) => logger.info({ pod }, 'pod networks torn down'));
   runtime.on('podTearDownFailed', (pod, error) => logger.warn({ pod, err: error }, 'pod teardown failed; will retry'));
+  runtime.on('attachmentAdded', (pod, attachment) => logger.info({ pod, ...attachment }, 'attachment added'));
+  runtime.on('attachmentRemoved', (pod, attachment) => logger.info({ pod, ...attachment }, 'attachment removed'));
+  runtime.on('attachmentRepaired', (pod, attachment) => logger.warn({ pod, ...attachment }, 'attachment found broken after a restart; made again'));
+  runtime.on('attachmentFailed', (pod, failure) => logger.warn({ pod, failure }, 'attachment failed; will retry'));
+  runtime.on('defaultNetworkSwitched', (pod, change) => logger.info({ pod, ...change }, 'default network switched'));
 
   if (flags.once) {
     try {
