@@ -11,3 +11,5 @@ export { buildNetnsName, type NetnsMode } from './sandbox/netns.ts';
 export { buildPodLine, type PodLine } from './cli/pod-line.ts';
 export { main } from './cli/main.ts';
 export { noopPluginDir, noopPluginPath, demoFixturesDir } from './fixtures/fixture-paths.ts';
+export type { CommandIo } from './cli/run-command.ts';
+export type { ApiEvents } from './api/in-memory-api.ts';

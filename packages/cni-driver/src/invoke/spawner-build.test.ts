@@ -21,6 +21,11 @@ afterEach(async () => {
   for (const path of [dir, ...cleanup.splice(0)]) await rm(path, { recursive: true, force: true });
 });
 
+/** Removes a fresh private build dir; the shared default cache dir stays (other tests use it). */
+function cleanUpLater(built: string): void {
+  if (basename(dirname(built)).startsWith('multinet-spawner-')) cleanup.push(dirname(built));
+}
+
 /** The name buildSpawner gives the helper (keyed by the source hash), learned from a real build. */
 async function helperName(): Promise<string> {
   const built = await buildSpawner(join(dir, 'probe'));
@@ -79,7 +84,7 @@ describe('buildSpawner', () => {
       expect(rebuilt.uid).toBe(process.getuid!());
     });
 
-    it('builds into a fresh private dir when the cache dir itself belongs to another user', async () => {
+    it('builds into a private dir of its own when the cache dir itself belongs to another user', async () => {
       const name = await helperName();
       const cacheDir = join(dir, 'theirs');
       await mkdir(cacheDir, { mode: 0o755 });
@@ -87,11 +92,33 @@ describe('buildSpawner', () => {
       await plantBinary(join(cacheDir, name), NOBODY);
 
       const built = await buildSpawner(cacheDir);
-      cleanup.push(dirname(built));
+      cleanUpLater(built);
       expect(dirname(built)).not.toBe(cacheDir);
       expect((await stat(dirname(built))).mode & 0o777).toBe(0o700);
       expect((await stat(built)).uid).toBe(process.getuid!());
       expect(JSON.parse(await runNoopThrough(cacheDir)).interfaces[0].sandbox).toBe('/ns1');
+      expect(existsSync(marker)).toBe(false);
+    });
+
+    it('builds into a fresh 0700 dir when the default cache dir belongs to another user too', async () => {
+      const name = await helperName();
+      const previousTmp = process.env['TMPDIR'];
+      process.env['TMPDIR'] = dir; // tmpdir() reads it on each call
+      try {
+        const theirs = join(dir, `multinet-${process.getuid!()}`);
+        await mkdir(theirs, { mode: 0o755 });
+        await chown(theirs, NOBODY, NOBODY);
+        await plantBinary(join(theirs, name), NOBODY);
+
+        const built = await buildSpawner(theirs);
+        expect(dirname(dirname(built))).toBe(dir);
+        expect(basename(dirname(built))).toMatch(/^multinet-spawner-/);
+        expect((await stat(dirname(built))).mode & 0o777).toBe(0o700);
+        expect((await stat(built)).uid).toBe(process.getuid!());
+      } finally {
+        if (previousTmp === undefined) delete process.env['TMPDIR'];
+        else process.env['TMPDIR'] = previousTmp;
+      }
       expect(existsSync(marker)).toBe(false);
     });
 
@@ -103,7 +130,7 @@ describe('buildSpawner', () => {
       await plantBinary(join(cacheDir, name), process.getuid!());
 
       const built = await buildSpawner(cacheDir);
-      cleanup.push(dirname(built));
+      cleanUpLater(built);
       expect(built).not.toBe(join(cacheDir, name));
       expect(existsSync(marker)).toBe(false);
     });

@@ -4,8 +4,9 @@
  * a cache dir keyed by the source's hash (atomic: temp name, then rename).
  *
  * A cached binary is only run when it is private (see internal/private-path.ts): a shared temp
- * dir could hold a file another user planted. Otherwise the helper is built into a fresh private
- * dir (mkdtemp, mode 0700) and that one is run.
+ * dir could hold a file another user planted. Otherwise the helper is built into the default
+ * private cache dir (<tmpdir>/multinet-<uid>, 0700) or, when that one is not ours either, into a
+ * fresh private dir (mkdtemp, 0700), and that one is run.
  */
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
@@ -42,8 +43,8 @@ async function compile(sourcePath: string, binary: string): Promise<void> {
 
 /**
  * The path of a built helper, compiling it when missing. A cached helper that is not owned by us
- * or is writable by others (or sits in such a dir) is never run: the helper is then built into a
- * fresh private dir instead.
+ * or is writable by others (or sits in such a dir) is never run: the helper is then built into
+ * the default private cache dir, or a fresh 0700 dir when that one is not ours either.
  *
  * @param cacheDir where a compiled helper is kept. @default $MULTINET_CACHE_DIR or <tmpdir>/multinet-<uid>
  * @throws {CniError} PLUGIN_SPAWN_FAILED when the source is missing, there is no C compiler or the build fails
@@ -57,17 +58,19 @@ export async function buildSpawner(cacheDir?: string): Promise<string> {
   const uid = process.getuid?.() ?? -1;
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
   const name = `multinet-spawner-${hash}`;
-  const dir = cacheDir ?? process.env['MULTINET_CACHE_DIR'] ?? join(tmpdir(), `multinet-${uid === -1 ? 'user' : uid}`);
-  const binary = join(dir, name);
-  if ((await findUnsafeReason(binary, uid)) === undefined) return binary;
-
-  await mkdir(dir, { recursive: true, mode: 0o700 }).catch(() => undefined);
-  if ((await findUnsafeDirReason(dir, uid)) === undefined) {
+  const defaultDir = join(tmpdir(), `multinet-${uid === -1 ? 'user' : uid}`);
+  const requested = cacheDir ?? process.env['MULTINET_CACHE_DIR'] ?? defaultDir;
+  // SECURITY: a dir that is not ours alone is never used; fall back to the default private dir,
+  // and when that one is not ours either (someone made it first), to a fresh 0700 dir.
+  for (const dir of requested === defaultDir ? [defaultDir] : [requested, defaultDir]) {
+    const binary = join(dir, name);
+    if ((await findUnsafeReason(binary, uid)) === undefined) return binary;
+    await mkdir(dir, { recursive: true, mode: 0o700 }).catch(() => undefined);
+    if ((await findUnsafeDirReason(dir, uid)) !== undefined) continue;
     // Our own private dir: whatever is at `binary` (someone else's file, a half-written one) is replaced.
     await compile(sourcePath, binary);
     if ((await findUnsafeReason(binary, uid)) === undefined) return binary;
   }
-  // SECURITY: the cache dir is not ours alone; build where nobody else can write.
   const fresh = await mkdtemp(join(tmpdir(), 'multinet-spawner-'));
   await chmod(fresh, 0o700);
   const privateBinary = join(fresh, name);
