@@ -93,6 +93,19 @@ describe('the fake runtime', () => {
     expect([...report.tornDown].sort()).toEqual(['default/db', 'default/nginx1']);
   });
 
+  it('replaces a sandbox whose namespace is gone: tears it down from its record and gives the pod a new one', async () => {
+    await runtime.syncOnce();
+    const before = runtime.podStatus('default/web')!;
+    await rm(before.netns!, { force: true });
+    const report = await runtime.syncOnce();
+    const after = runtime.podStatus('default/web')!;
+    expect(report.tornDown).toEqual(['default/web']);
+    expect(after.error).toBeNull();
+    expect(after.sandboxId).not.toBe(before.sandboxId);
+    expect((await runtime.sandboxes()).map((s) => s.sandboxId)).not.toContain(before.sandboxId);
+    expect((await runtime.driver.listSandboxes()).map((s) => s.sandboxId)).not.toContain(before.sandboxId);
+  });
+
   it('retries a failed setup on the next sync once the network exists', async () => {
     runtime.api.addPod({ name: 'late', annotations: { [ALPHA]: 'latenet' } });
     await runtime.syncOnce();

@@ -33,12 +33,11 @@ export {
 export { runCnitool, loadConfList, buildCnitoolContainerId, formatCnitoolResult, type CnitoolIo } from './cnitool/run-cnitool.ts';
 export { createCatalog, type Catalog, type CatalogOptions } from './config/catalog.ts';
 export type { CatalogNetwork, CatalogPlugin, CatalogProblem, CatalogSnapshot } from './config/catalog-snapshot.ts';
-export { selectConfFiles, CONF_EXTENSIONS } from './config/conf-files.ts';
+export { selectConfFiles, compareBytes, CONF_EXTENSIONS } from './config/conf-files.ts';
 export { SILENT_LOGGER, type Logger } from './internal/logger.ts';
 export type { ObjectSource, ObjectProblem } from './objects/object-source.ts';
-export { createManifestObjectSource, type ManifestObjectSource, type ManifestObjectSourceOptions } from './objects/manifest-source.ts';
 export { createStaticObjectSource, type StaticObjectSource } from './objects/static-source.ts';
-export { parseManifestText, type ManifestContents } from './objects/manifest-file.ts';
+export { createDirWatcher, type DirWatcher, type DirChange } from './watch/chokidar-watcher.ts';
 export { createVersionNegotiator, type VersionNegotiator, type VersionNegotiatorOptions } from './version/version-negotiator.ts';
 export { buildPodPlan, resolveNetwork, type BuildPodPlanInput, type ResolvedNetwork } from './plan/build-pod-plan.ts';
 export { assignInterfaceNames, type InterfaceNameOptions } from './plan/interface-names.ts';

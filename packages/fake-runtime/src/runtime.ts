@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { mkdir } from 'node:fs/promises';
+import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   openCniDriver,
@@ -140,7 +140,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
     ? createManifestLoader({ paths: options.manifests, api, watch: options.watch ?? true, logger: options.logger })
     : undefined;
   await manifests?.sync();
-  const objectSource = createApiObjectSource(api, manifests);
+  const objectSource = createApiObjectSource(api);
 
   const newDriver = (): Promise<CniDriver> =>
     openCniDriver({
@@ -258,19 +258,8 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
       const decision = selectSyncActions(api.listPods(), sandboxes);
       await Promise.all([
         ...decision.toRemove.map((sandbox) => removeSandbox(sandbox, report)),
-        ...decision.toReconcile.map(({ pod, sandbox }) => reconcileSandbox(pod, sandbox, report)),
-        ...decision.toCreate.map(async (pod) => {
-          let sandbox: SandboxEntry;
-          try {
-            sandbox = await createSandbox(pod);
-          } catch (error) {
-            const failure = { code: isCniError(error) ? error.code : 'SANDBOX_FAILED', message: error instanceof Error ? error.message : String(error) };
-            report.failed.push({ pod: podName(pod), ...failure });
-            emitter.emit('podSetUpFailed', podName(pod), failure);
-            return;
-          }
-          await reconcileSandbox(pod, sandbox, report);
-        }),
+        ...decision.toReconcile.map(({ pod, sandbox }) => reconcileOrReplace(pod, sandbox, report)),
+        ...decision.toCreate.map((pod) => createAndReconcile(pod, report)),
       ]);
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
@@ -279,6 +268,33 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
     }
     emitter.emit('syncDone', report);
     return report;
+  }
+
+  /** Makes a sandbox for a pod that has none, then sets its networks up. */
+  async function createAndReconcile(pod: ApiPod, report: TurnReport): Promise<void> {
+    let sandbox: SandboxEntry;
+    try {
+      sandbox = await createSandbox(pod);
+    } catch (error) {
+      const failure = { code: isCniError(error) ? error.code : 'SANDBOX_FAILED', message: error instanceof Error ? error.message : String(error) };
+      report.failed.push({ pod: podName(pod), ...failure });
+      emitter.emit('podSetUpFailed', podName(pod), failure);
+      return;
+    }
+    await reconcileSandbox(pod, sandbox, report);
+  }
+
+  /**
+   * A sandbox whose namespace is gone (a crash between recording the sandbox and making its
+   * namespace, or someone deleted it) is dead, as kubelet sees it: it is torn down from its
+   * record (which frees what IPAM still holds) and the pod gets a new sandbox.
+   */
+  async function reconcileOrReplace(pod: ApiPod, sandbox: SandboxEntry, report: TurnReport): Promise<void> {
+    const alive = await access(sandbox.netns).then(() => true, () => false);
+    if (alive) return reconcileSandbox(pod, sandbox, report);
+    options.logger?.warn({ pod: podName(pod), sandboxId: sandbox.sandboxId }, 'sandbox namespace is gone; replacing the sandbox');
+    await removeSandbox(sandbox, report);
+    if (!(await registry.list()).some((s) => s.sandboxId === sandbox.sandboxId)) await createAndReconcile(pod, report);
   }
 
   function syncOnce(): Promise<SyncReport> {

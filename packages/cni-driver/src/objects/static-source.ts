@@ -1,7 +1,7 @@
 /**
  * An in-memory object source, for programs and tests that hold their objects themselves.
  */
-import type { NetworkObject, PodManifest } from '@multinet/cni-types';
+import type { NetworkObject } from '@multinet/cni-types';
 import type { ObjectSource } from './object-source.ts';
 
 /** An in-memory object source you can change. */
@@ -10,14 +10,15 @@ export interface StaticObjectSource extends ObjectSource {
   setNetwork(network: NetworkObject): void;
   /** Removes a network object. */
   removeNetwork(namespace: string, name: string): void;
+  /** Every network object. */
+  listNetworks(): NetworkObject[];
 }
 
 /** Creates an in-memory object source holding `networks`. */
-export function createStaticObjectSource(networks: readonly NetworkObject[] = [], pods: readonly PodManifest[] = []): StaticObjectSource {
+export function createStaticObjectSource(networks: readonly NetworkObject[] = []): StaticObjectSource {
   const byKey = new Map(networks.map((n) => [`${n.namespace}/${n.name}`, n]));
   let changed = true;
   return {
-    problems: [],
     async sync() {
       const was = changed;
       changed = false;
@@ -25,7 +26,6 @@ export function createStaticObjectSource(networks: readonly NetworkObject[] = []
     },
     getNetwork: (namespace, name) => byKey.get(`${namespace}/${name}`),
     listNetworks: () => [...byKey.values()],
-    listPods: () => [...pods],
     setNetwork(network) {
       byKey.set(`${network.namespace}/${network.name}`, network);
       changed = true;
@@ -33,6 +33,5 @@ export function createStaticObjectSource(networks: readonly NetworkObject[] = []
     removeNetwork(namespace, name) {
       changed = byKey.delete(`${namespace}/${name}`) || changed;
     },
-    async close() {},
   };
 }

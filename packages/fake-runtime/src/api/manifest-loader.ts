@@ -2,7 +2,8 @@
  * Keeps the fake API in step with manifest files: what the manifests add, change or drop is
  * applied to the API on each sync; pods and networks added programmatically are left alone.
  */
-import { createManifestObjectSource, type Logger, type ObjectProblem } from '@multinet/cni-driver';
+import type { Logger, ObjectProblem } from '@multinet/cni-driver';
+import { createManifestObjectSource } from './manifest-source.ts';
 import type { InMemoryApi } from './in-memory-api.ts';
 
 /** Options of {@link createManifestLoader}. */

@@ -3,13 +3,9 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { NetworkObject, PodManifest } from '@multinet/cni-types';
-import { SILENT_LOGGER, type Logger } from '../internal/logger.ts';
-import { validateAbsolutePath } from '../internal/options.ts';
-import { createDirWatcher, type DirWatcher } from '../watch/chokidar-watcher.ts';
-import { compareBytes } from '../config/conf-files.ts';
+import { isAbsolute } from 'node:path';
+import { compareBytes, createDirWatcher, SILENT_LOGGER, type DirWatcher, type Logger, type NetworkObject, type ObjectProblem, type ObjectSource, type PodManifest } from '@multinet/cni-driver';
 import { parseManifestText } from './manifest-file.ts';
-import type { ObjectProblem, ObjectSource } from './object-source.ts';
 
 /** Options of {@link createManifestObjectSource}. */
 export interface ManifestObjectSourceOptions {
@@ -37,10 +33,18 @@ async function listManifestFiles(paths: readonly string[]): Promise<string[]> {
   return files;
 }
 
-/** A manifest source also tells which pods the manifests hold. */
+/** Network objects and pods from manifest files. */
 export interface ManifestObjectSource extends ObjectSource {
   /** Resolves when the watcher is live. */
   readonly ready: Promise<void>;
+  /** Every network object of the manifests. */
+  listNetworks(): NetworkObject[];
+  /** Every pod of the manifests. */
+  listPods(): PodManifest[];
+  /** Documents skipped at the last sync. */
+  readonly problems: readonly ObjectProblem[];
+  /** Stops watching. */
+  close(): Promise<void>;
 }
 
 /**
@@ -50,7 +54,9 @@ export interface ManifestObjectSource extends ObjectSource {
  * @throws {TypeError} for a relative path
  */
 export function createManifestObjectSource(options: ManifestObjectSourceOptions): ManifestObjectSource {
-  options.paths.forEach((p, i) => validateAbsolutePath(`paths[${i}]`, p));
+  options.paths.forEach((p, i) => {
+    if (!isAbsolute(p)) throw new TypeError(`Expected \`paths[${i}]\` to be an absolute path, got \`${JSON.stringify(p)}\``);
+  });
   const logger = (options.logger ?? SILENT_LOGGER).child({ component: 'manifests' });
   let networks = new Map<string, NetworkObject>();
   let pods: PodManifest[] = [];

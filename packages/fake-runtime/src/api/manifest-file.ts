@@ -9,8 +9,8 @@ import {
   parsePodManifest,
   type NetworkObject,
   type PodManifest,
-} from '@multinet/cni-types';
-import type { ObjectProblem } from './object-source.ts';
+  type ObjectProblem,
+} from '@multinet/cni-driver';
 
 /** What one manifest file holds. */
 export interface ManifestContents {
