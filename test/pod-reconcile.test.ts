@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
+import { tracingChannel } from 'node:diagnostics_channel';
 import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,8 @@ import {
   createCniDriver,
   createStaticObjectSource,
   parsePodRecord,
+  POD_TRACING_CHANNEL,
+  type PodOperationMessage,
   POD_RECORD_KIND,
   POD_RECORD_VERSION,
   type CniDriver,
@@ -249,3 +252,38 @@ function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+describe('what an embedder can observe', () => {
+  it('takes a console-like logger without child() and logs every plugin call of a pod at debug', async () => {
+    const lines: Array<{ level: string; obj: object; msg?: string }> = [];
+    const record = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj, ...(msg === undefined ? {} : { msg }) });
+    const consoleLike = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
+    const driver = openDriver({ logger: consoleLike });
+    await driver.setUpPod(pod('anet,bnet'));
+    await driver.tearDownPod('web-sandbox');
+    const calls = lines.filter((l) => l.level === 'debug' && 'durationMs' in l.obj).map((l) => l.obj as { command: string; network: string; outcome: string });
+    expect(calls.map((c) => `${c.command} ${c.network} ${c.outcome}`)).toEqual(['ADD anet ok', 'ADD bnet ok', 'DEL bnet ok', 'DEL anet ok']);
+  });
+
+  it('publishes pod operations on the multinet:pod tracing channel with their outcome', async () => {
+    const ended: PodOperationMessage[] = [];
+    const channel = tracingChannel<unknown, PodOperationMessage>(POD_TRACING_CHANNEL);
+    const handlers = { start() {}, end() {}, asyncStart() {}, asyncEnd: (m: PodOperationMessage) => void ended.push(m), error() {} };
+    channel.subscribe(handlers);
+    try {
+      const driver = openDriver();
+      await writeNoopControl(logOf('bnet'), { ADD: { errorCode: 7, errorMsg: 'bad' } });
+      await driver.setUpPod(pod('anet,bnet')).catch(() => undefined);
+      await driver.setUpPod(pod('anet'));
+      await driver.tearDownPod('web-sandbox');
+    } finally {
+      channel.unsubscribe(handlers);
+    }
+    expect(ended.map((m) => `${m.operation} ${m.pod ?? m.sandboxId} ${m.outcome}`)).toEqual([
+      'reconcile default/web POD_SETUP_FAILED',
+      'reconcile default/web ok',
+      'teardown web-sandbox ok',
+    ]);
+    expect(ended.every((m) => typeof m.durationMs === 'number')).toBe(true);
+  });
+});

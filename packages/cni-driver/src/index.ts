@@ -44,6 +44,7 @@ export { assignInterfaceNames, type InterfaceNameOptions } from './plan/interfac
 export { buildPodArgs, buildCapabilityArgs } from './plan/pod-args.ts';
 export { buildThickConfig, buildLoopbackConfig } from './plan/thick-config.ts';
 export { createCniDriver, openCniDriver } from './pod/create-cni-driver.ts';
+export { POD_TRACING_CHANNEL, type PodOperationMessage } from './pod/pod-tracing.ts';
 export { buildAttachmentKey, PlannedAttachmentSchema, ATTACHMENT_SOURCES } from './attach/attachment.ts';
 export {
   parsePodRecord,

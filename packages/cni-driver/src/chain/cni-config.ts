@@ -7,7 +7,7 @@ import { listCachedAttachments, readCachedResult, type CachedAttachment } from '
 import { createExecaExecutor } from '../invoke/execa-executor.ts';
 import { INVOKE_DEFAULTS } from '../invoke/invoke-plugin.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
-import { SILENT_LOGGER, type Logger } from '../internal/logger.ts';
+import { wrapLogger, type Logger, type LoggerLike } from '../internal/logger.ts';
 import { validateAbsolutePath, validatePositiveNumber } from '../internal/options.ts';
 import { addNetworkList } from './add-network-list.ts';
 import { readCachedPrevResult } from './cached-prev-result.ts';
@@ -34,8 +34,8 @@ export interface CniConfigOptions {
   readonly maxOutputBytes?: number | undefined;
   /** Environment the CNI variables are added to. @default a copy of process.env taken at creation */
   readonly baseEnv?: Readonly<Record<string, string | undefined>> | undefined;
-  /** pino-compatible logger. @default silent */
-  readonly logger?: Logger | undefined;
+  /** A pino-compatible logger, or `console`. @default silent */
+  readonly logger?: Logger | LoggerLike | undefined;
 }
 
 /** Per-call options. */
@@ -88,7 +88,7 @@ export function createCniConfig(options: CniConfigOptions): CniConfig {
     maxOutputBytes,
     // A plain copy: reading process.env (a proxy over environ) on every call is slow.
     baseEnv: options.baseEnv ?? { ...process.env },
-    logger: options.logger ?? SILENT_LOGGER,
+    logger: wrapLogger(options.logger),
   };
   const withSignal = (call?: CallOptions): ChainContext => (call?.signal ? { ...context, signal: call.signal } : context);
   return {

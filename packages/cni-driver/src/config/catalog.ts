@@ -8,7 +8,7 @@ import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { parseNetworkConfigFile } from '@multinet/cni-types';
 import { validatePluginType } from '../invoke/plugin-path.ts';
-import { SILENT_LOGGER, type Logger } from '../internal/logger.ts';
+import { wrapLogger, type Logger, type LoggerLike } from '../internal/logger.ts';
 import { createDirWatcher, type DirChange, type DirWatcher } from '../watch/chokidar-watcher.ts';
 import {
   buildCatalogSnapshot,
@@ -27,8 +27,8 @@ export interface CatalogOptions {
   readonly pluginDirs?: readonly string[] | undefined;
   /** Watch the dirs with chokidar; when false every sync re-stats every file. @default true */
   readonly watch?: boolean | undefined;
-  /** pino-compatible logger. @default silent */
-  readonly logger?: Logger | undefined;
+  /** A pino-compatible logger, or `console`. @default silent */
+  readonly logger?: Logger | LoggerLike | undefined;
 }
 
 /** The networks of a conf dir and the plugins of the bin dirs, kept current. */
@@ -67,7 +67,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
   const pluginDirs = [...(options.pluginDirs ?? ['/opt/cni/bin'])];
   validateAbsolutePath('confDir', confDir);
   pluginDirs.forEach((dir, i) => validateAbsolutePath(`pluginDirs[${i}]`, dir));
-  const logger = (options.logger ?? SILENT_LOGGER).child({ component: 'catalog' });
+  const logger = wrapLogger(options.logger).child({ component: 'catalog' });
   const watching = options.watch ?? true;
 
   const files = new Map<string, CachedFile>();

@@ -9,7 +9,9 @@ import type { CniDriver, CniDriverOptions, SandboxRecordSummary } from './driver
 import { createDriverCore } from './driver-core.ts';
 import { gcSandboxes } from './gc-sandboxes.ts';
 import { buildPodNetworkStatus } from './pod-status.ts';
+import type { PodSandbox } from './pod-types.ts';
 import { reconcilePod } from './reconcile-pod.ts';
+import { tracePodOperation } from './pod-tracing.ts';
 import { tearDownPod } from './tear-down-pod.ts';
 
 /**
@@ -27,15 +29,17 @@ import { tearDownPod } from './tear-down-pod.ts';
  */
 export function createCniDriver(options: CniDriverOptions): CniDriver {
   const core = createDriverCore(options);
+  const reconcile = (sandbox: PodSandbox, signal?: AbortSignal) =>
+    tracePodOperation({ operation: 'reconcile', sandboxId: sandbox.sandboxId, pod: `${sandbox.pod.namespace}/${sandbox.pod.name}` }, () => reconcilePod(core, sandbox, signal));
   return {
     async sync() {
       const { changed } = await core.sync();
       return { catalog: core.catalog.snapshot, changed };
     },
-    reconcilePod: (sandbox, call) => reconcilePod(core, sandbox, call?.signal),
-    setUpPod: async (sandbox, call) => (await reconcilePod(core, sandbox, call?.signal)).status,
-    tearDownPod: (sandboxId) => tearDownPod(core, sandboxId),
-    checkPod: (sandboxId, call) => checkPod(core, sandboxId, call?.signal),
+    reconcilePod: (sandbox, call) => reconcile(sandbox, call?.signal),
+    setUpPod: async (sandbox, call) => (await reconcile(sandbox, call?.signal)).status,
+    tearDownPod: (sandboxId) => tracePodOperation({ operation: 'teardown', sandboxId, pod: undefined }, () => tearDownPod(core, sandboxId)),
+    checkPod: (sandboxId, call) => tracePodOperation({ operation: 'check', sandboxId, pod: undefined }, () => checkPod(core, sandboxId, call?.signal)),
     async podStatus(sandboxId) {
       const record = await (await core.own()).records.read(sandboxId);
       return record?.phase === 'ready' ? buildPodNetworkStatus(record, core.backoff.list(sandboxId)) : undefined;
@@ -55,7 +59,7 @@ export function createCniDriver(options: CniDriverOptions): CniDriver {
         }),
       );
     },
-    gc: (validSandboxIds, call) => gcSandboxes(core, validSandboxIds, call?.signal),
+    gc: (validSandboxIds, call) => tracePodOperation({ operation: 'gc', sandboxId: undefined, pod: undefined }, () => gcSandboxes(core, validSandboxIds, call?.signal)),
     async status(call) {
       await core.sync();
       const problems = core.catalog.snapshot.problems;

@@ -3,7 +3,7 @@
  */
 import type { CniErrorCode } from '@multinet/cni-types';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
-import type { Logger } from '../internal/logger.ts';
+import type { Logger, LoggerLike } from '../internal/logger.ts';
 import type { CatalogSnapshot } from '../config/catalog-snapshot.ts';
 import type { ObjectSource } from '../objects/object-source.ts';
 import type { RetryBackoffOptions } from '../attach/retry-backoff.ts';
@@ -33,8 +33,8 @@ export interface CniDriverOptions {
   readonly pluginTimeoutMs?: number | undefined;
   /** Sandboxes operated on at once (operations on one sandbox are always serialized). @default 8 */
   readonly maxConcurrentPods?: number | undefined;
-  /** pino-compatible logger. @default silent */
-  readonly logger?: Logger | undefined;
+  /** A pino-compatible logger, or `console`. @default silent */
+  readonly logger?: Logger | LoggerLike | undefined;
   /**
    * How long to wait for another live process to let go of `stateDir`. One driver owns a state
    * dir at a time; a second one fails with STATE_DIR_LOCKED. @default 0: fail at once

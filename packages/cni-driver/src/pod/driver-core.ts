@@ -16,7 +16,7 @@ import { acquireStateDirLock, type StateDirLock } from '../fence/state-dir-lock.
 import { createExecaExecutor } from '../invoke/execa-executor.ts';
 import { INVOKE_DEFAULTS } from '../invoke/invoke-plugin.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
-import { SILENT_LOGGER, type Logger } from '../internal/logger.ts';
+import { wrapLogger, type Logger } from '../internal/logger.ts';
 import { validateAbsolutePath, validatePositiveNumber } from '../internal/options.ts';
 import type { ObjectSource } from '../objects/object-source.ts';
 import { createVersionNegotiator, type VersionNegotiator } from '../version/version-negotiator.ts';
@@ -77,7 +77,8 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
   if (options.lockWaitMs !== undefined && (!Number.isFinite(options.lockWaitMs) || options.lockWaitMs < 0)) {
     throw new TypeError(`Expected \`lockWaitMs\` to be a non-negative number, got \`${JSON.stringify(options.lockWaitMs)}\``);
   }
-  const logger = (options.logger ?? SILENT_LOGGER).child({ component: 'cni-driver' });
+  // Any pino-compatible logger, or `console`.
+  const logger = wrapLogger(options.logger).child({ component: 'cni-driver' });
   const ownsExecutor = options.executor === undefined;
   const executor: PluginExecutor = options.executor ?? createExecaExecutor();
   // One invoker value for every verb, VERSION included: same executor, dirs, limits, env snapshot.
