@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCheckpointStore, type CheckpointStore } from './checkpoint-store.ts';
@@ -153,6 +153,31 @@ describe('createCheckpointStore: foreign and invalid records', () => {
     expect(error.details.quarantinedTo).toBeUndefined();
     expect(error.message).toContain('left in place');
     expect(await readdir(join(root, 'trap'))).toEqual([]);
+  });
+
+  it('quarantines a record file that is group- or world-writable instead of trusting it', async () => {
+    await store.write('open', { name: 'open', items: [] });
+    await chmod(join(dir, 'open.json'), 0o666);
+    await expect(store.read('open')).rejects.toMatchObject({ code: 'RECORD_CORRUPT' });
+    expect(await quarantined()).toHaveLength(1);
+  });
+
+  it('quarantines a record file owned by another user', async () => {
+    await store.write('theirs', { name: 'theirs', items: [] });
+    await chown(join(dir, 'theirs.json'), 65534, 65534);
+    const { records, problems: found } = await store.list();
+    expect(records).toEqual([]);
+    expect(found.map((p) => p.code)).toEqual(['RECORD_CORRUPT']);
+  });
+
+  it('quarantines a record whose value the check refuses for its key, and refuses to write one', async () => {
+    const checked = await open({ check: (value, key) => { if (value.name !== key) throw new Error(`names ${value.name}`); } });
+    await store.write('a', { name: 'b', items: [] });
+    await expect(checked.read('a')).rejects.toMatchObject({ code: 'RECORD_INVALID' });
+    expect(await quarantined()).toHaveLength(1);
+    await expect(checked.write('c', { name: 'd', items: [] })).rejects.toMatchObject({ code: 'RECORD_INVALID' });
+    await checked.write('e', { name: 'e', items: [] });
+    expect(await checked.read('e')).toEqual({ name: 'e', items: [] });
   });
 
   it('reads a record pretty-printed by hand, and one with a trailing newline', async () => {

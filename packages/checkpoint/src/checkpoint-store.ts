@@ -80,7 +80,13 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
  * ```
  */
 export async function createCheckpointStore<T>(options: CheckpointStoreOptions<T>): Promise<CheckpointStore<T>> {
-  const { dir, kind, version, parse, onProblem, fsync: durable } = normalizeStoreOptions(options);
+  const { dir, kind, version, parse, check, onProblem, fsync: durable } = normalizeStoreOptions(options);
+  // The caller's parse, then its check of the value against the key it is stored under.
+  const parseFor = (key: string) => (data: unknown): T => {
+    const value = parse(data);
+    check?.(value, key);
+    return value;
+  };
   await prepareStoreDir(dir);
   const createdAt = Date.now();
   const expect = { kind, version };
@@ -115,10 +121,11 @@ export async function createCheckpointStore<T>(options: CheckpointStoreOptions<T
     } catch (error) {
       if (errnoOf(error) === 'ENOENT') return ABSENT;
       if (errnoOf(error) === 'ELOOP') return quarantine(key, { ok: false, code: 'RECORD_CORRUPT', reason: 'it is a symlink, not a regular file' });
+      if (errnoOf(error) === 'EUNSAFE') return quarantine(key, { ok: false, code: 'RECORD_CORRUPT', reason: messageOf(error) });
       const problem = new CheckpointError('READ_FAILED', `cannot read checkpoint ${file}: ${messageOf(error)}`, { file, key }, { cause: error });
       return { state: 'bad', problem: report(problem) };
     }
-    const verdict = verifyRecordText(text, expect, parse);
+    const verdict = verifyRecordText(text, expect, parseFor(key));
     return verdict.ok ? { state: 'good', value: verdict.value } : quarantine(key, verdict);
   }
 
@@ -131,7 +138,7 @@ export async function createCheckpointStore<T>(options: CheckpointStoreOptions<T
       } catch (error) {
         if (errnoOf(error) === 'ENOENT') return ABSENT;
       }
-      const verdict = text === undefined ? undefined : verifyRecordText(text, expect, parse);
+      const verdict = text === undefined ? undefined : verifyRecordText(text, expect, parseFor(key));
       if (verdict?.ok) return { state: 'good', value: verdict.value };
     }
     // Judged again under the key's queue, so a record rewritten meanwhile is never quarantined.
@@ -156,7 +163,7 @@ export async function createCheckpointStore<T>(options: CheckpointStoreOptions<T
     }
     if (text === undefined) throw new CheckpointError('RECORD_INVALID', `cannot write checkpoint ${file}: its value has no JSON form (got ${typeof value})`, { file, key });
     // Never write what a later read would quarantine.
-    const verdict = verifyRecordText(text, expect, parse);
+    const verdict = verifyRecordText(text, expect, parseFor(key));
     if (!verdict.ok) throw new CheckpointError('RECORD_INVALID', `cannot write checkpoint ${file}: ${verdict.reason}`, { file, key }, { cause: verdict.cause });
     return text;
   }

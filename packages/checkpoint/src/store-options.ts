@@ -19,6 +19,12 @@ export interface CheckpointStoreOptions<T> {
    */
   readonly parse: (data: unknown) => T;
   /**
+   * Checks a parsed value against the key it is stored under (a record that names another key
+   * was moved or planted); a throw makes it RECORD_INVALID: quarantined on read, refused on write.
+   * @default none
+   */
+  readonly check?: ((value: T, key: string) => void) | undefined;
+  /**
    * Told synchronously about every record found unusable (quarantined, or unreadable), by
    * `read` and `list` alike. A throw from it is ignored, so that it cannot stop a `list`.
    */
@@ -33,6 +39,7 @@ export interface NormalizedStoreOptions<T> {
   readonly kind: string;
   readonly version: number;
   readonly parse: (data: unknown) => T;
+  readonly check: ((value: T, key: string) => void) | undefined;
   readonly onProblem: (problem: CheckpointError) => void;
   readonly fsync: boolean;
 }
@@ -46,12 +53,13 @@ const show = (value: unknown): string => (typeof value === 'function' ? 'a funct
  */
 export function normalizeStoreOptions<T>(options: CheckpointStoreOptions<T>): NormalizedStoreOptions<T> {
   if (typeof options !== 'object' || options === null) throw new TypeError(`Expected checkpoint store options to be an object, got \`${show(options)}\``);
-  const { dir, kind, version, parse, onProblem, fsync } = options;
+  const { dir, kind, version, parse, check, onProblem, fsync } = options;
   if (typeof dir !== 'string' || !isAbsolute(dir)) throw new TypeError(`Expected \`dir\` to be an absolute path, got \`${show(dir)}\``);
   if (typeof kind !== 'string' || kind === '') throw new TypeError(`Expected \`kind\` to be a non-empty string, got \`${show(kind)}\``);
   if (!Number.isSafeInteger(version) || version < 0) throw new TypeError(`Expected \`version\` to be an integer >= 0, got \`${show(version)}\``);
   if (typeof parse !== 'function') throw new TypeError(`Expected \`parse\` to be a function, got \`${show(parse)}\``);
+  if (check !== undefined && typeof check !== 'function') throw new TypeError(`Expected \`check\` to be a function, got \`${show(check)}\``);
   if (onProblem !== undefined && typeof onProblem !== 'function') throw new TypeError(`Expected \`onProblem\` to be a function, got \`${show(onProblem)}\``);
   if (fsync !== undefined && typeof fsync !== 'boolean') throw new TypeError(`Expected \`fsync\` to be a boolean, got \`${show(fsync)}\``);
-  return { dir, kind, version, parse, onProblem: onProblem ?? (() => undefined), fsync: fsync ?? true };
+  return { dir, kind, version, parse, check, onProblem: onProblem ?? (() => undefined), fsync: fsync ?? true };
 }

@@ -117,6 +117,10 @@ export const CNI_ERROR_CODES = {
   STATE_DIR_LOCKED: 'STATE_DIR_LOCKED',
   /** The state dir's lock could not be taken or checked (no `flock`, unreadable `/proc`, …). */
   STATE_DIR_LOCK_FAILED: 'STATE_DIR_LOCK_FAILED',
+  /** A sandbox's netns is the host's own network namespace (or not a namespace path): never acted on. */
+  NETNS_UNSAFE: 'NETNS_UNSAFE',
+  /** A state or cache dir is not ours, is a symlink, or is group/world-writable. */
+  STATE_DIR_UNSAFE: 'STATE_DIR_UNSAFE',
   /** ADD of a new attachment on a running pod failed; the pod's other attachments keep working. */
   ATTACHMENT_FAILED: 'ATTACHMENT_FAILED',
 } as const;

@@ -1,8 +1,8 @@
 /**
  * Reading record files without following symlinks, and sweeping temp files a crash left behind.
  */
-import { closeSync, constants, openSync, readFileSync } from 'node:fs';
-import { lstat, readFile, unlink } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { lstat, open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isTempFileName } from './record-files.ts';
 
@@ -12,9 +12,30 @@ const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW;
 /** The `errno` code of a `node:fs` error (`ENOENT`, `ELOOP`, …). */
 export const errnoOf = (error: unknown): string | undefined => (error as NodeJS.ErrnoException | undefined)?.code;
 
-/** Reads a record file as UTF-8; a symlink fails with `ELOOP`. */
-export function readRecordFile(file: string): Promise<string> {
-  return readFile(file, { encoding: 'utf8', flag: READ_FLAGS });
+/** Thrown for a record file that is not a regular file of ours, or that others may write. */
+export class UnsafeRecordFileError extends Error {
+  readonly code = 'EUNSAFE';
+}
+
+/** A record file must be a regular file owned by us that no one else can write. */
+function checkRecordFile(fd: number, file: string): void {
+  const info = fstatSync(fd);
+  const uid = typeof process.getuid === 'function' ? process.getuid() : info.uid;
+  if (info.isDirectory()) throw Object.assign(new Error(`EISDIR: illegal operation on a directory, read '${file}'`), { code: 'EISDIR' });
+  if (!info.isFile()) throw new UnsafeRecordFileError(`${file} is not a regular file`);
+  if (info.uid !== uid) throw new UnsafeRecordFileError(`${file} is owned by uid ${info.uid}, not ${uid}`);
+  if ((info.mode & 0o022) !== 0) throw new UnsafeRecordFileError(`${file} is group- or world-writable (mode ${(info.mode & 0o777).toString(8)})`);
+}
+
+/** Reads a record file as UTF-8; a symlink fails with `ELOOP`, an unsafe file with `EUNSAFE`. */
+export async function readRecordFile(file: string): Promise<string> {
+  const handle = await open(file, READ_FLAGS);
+  try {
+    checkRecordFile(handle.fd, file);
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
+  }
 }
 
 /**
@@ -24,6 +45,7 @@ export function readRecordFile(file: string): Promise<string> {
 export function readRecordFileSync(file: string): string {
   const fd = openSync(file, READ_FLAGS);
   try {
+    checkRecordFile(fd, file);
     return readFileSync(fd, 'utf8');
   } finally {
     closeSync(fd);

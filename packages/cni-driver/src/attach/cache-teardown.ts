@@ -1,11 +1,12 @@
 /**
  * Teardown of a sandbox whose record is lost (or quarantined), from libcni's result cache.
  */
-import { CniError, isCniError, parseNetworkConfigList } from '@multinet/cni-types';
+import { CniError, isCniError, parseNetworkConfigList, validateInterfaceName, validateNetworkName } from '@multinet/cni-types';
 import { listCachedAttachments } from '../cache/result-cache.ts';
 import type { ChainContext } from '../chain/chain-context.ts';
 import { delNetworkList } from '../chain/del-network-list.ts';
 import type { Logger } from '../internal/logger.ts';
+import { validateSandboxNetns } from './netns-safety.ts';
 
 const messageOf = (error: unknown): string => (isCniError(error) || error instanceof Error ? error.message : String(error));
 
@@ -23,6 +24,10 @@ export async function tearDownFromCache(ctx: { readonly cleanup: ChainContext; r
   const errors: CniError[] = [];
   for (const attachment of cached.reverse()) {
     try {
+      // A cache file is trusted no more than a request: names are checked before anything runs.
+      validateInterfaceName(attachment.ifName);
+      validateNetworkName(attachment.network);
+      await validateSandboxNetns(attachment.netns ?? '', sandboxId);
       await delNetworkList(ctx.cleanup, parseNetworkConfigList(attachment.configText, { file: attachment.file }), {
         containerId: sandboxId,
         netns: attachment.netns ?? '',

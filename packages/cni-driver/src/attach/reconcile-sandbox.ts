@@ -21,6 +21,7 @@ import { selectReconcileSteps } from './reconcile-steps.ts';
 import type { RetryBackoff } from './retry-backoff.ts';
 import { buildAttachmentRecord, type AttachmentRecord, type PodRecord } from './sandbox-record.ts';
 import { removeHalfMadeLinks } from './half-made-links.ts';
+import { validateSandboxNetns } from './netns-safety.ts';
 import { findAttachmentFault } from './verify-attachment.ts';
 
 /** What a reconcile needs. */
@@ -85,6 +86,9 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
   const tearingDown = wanted.length === 0;
   let record = await ctx.records.read(sandbox.sandboxId);
   const now = ctx.now();
+  // Whatever names the namespace — the request or a record — it is never the host's.
+  await validateSandboxNetns(record?.netns ?? sandbox.netns, sandbox.sandboxId);
+  if (record && record.netns !== sandbox.netns) await validateSandboxNetns(sandbox.netns, sandbox.sandboxId);
 
   // After a restart, a ready sandbox is verified before it is trusted; what is broken is redone.
   if (record?.phase === 'ready' && !tearingDown && !ctx.verified.has(sandbox.sandboxId)) {

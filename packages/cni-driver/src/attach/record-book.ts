@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { createCheckpointStore, isCheckpointError, type CheckpointError, type CheckpointStore } from '@multinet/checkpoint';
 import { CniError } from '@multinet/cni-types';
 import type { Logger } from '../internal/logger.ts';
+import { checkPodRecord } from './record-check.ts';
 import { parsePodRecord, POD_RECORD_KIND, POD_RECORD_VERSION, type PodRecord } from './sandbox-record.ts';
 
 /** Reads and writes sandbox records. */
@@ -27,6 +28,7 @@ export async function openRecordBook(stateDir: string, logger: Logger): Promise<
     kind: POD_RECORD_KIND,
     version: POD_RECORD_VERSION,
     parse: parsePodRecord,
+    check: checkPodRecord,
     onProblem: (problem) => logger.warn({ err: problem }, 'quarantined an unusable pod record'),
   });
   // undefined = read and absent; a missing key = not read yet.

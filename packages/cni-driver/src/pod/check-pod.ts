@@ -2,6 +2,7 @@
  * CHECK of a sandbox's attachments.
  */
 import { CniError, isCniVersionAtLeast, parseNetworkConfigList, parseResult } from '@multinet/cni-types';
+import { validateSandboxNetns } from '../attach/netns-safety.ts';
 import { checkNetworkList } from '../chain/check-network-list.ts';
 import type { DriverCore } from './driver-core.ts';
 
@@ -14,6 +15,7 @@ export function checkPod(core: DriverCore, sandboxId: string, signal?: AbortSign
   return core.onSandbox(sandboxId, async (state) => {
     const record = await state.records.read(sandboxId);
     if (!record) throw new CniError('UNKNOWN_CONTAINER', `no record of sandbox ${sandboxId}`, { containerId: sandboxId });
+    await validateSandboxNetns(record.netns, sandboxId);
     const ctx = signal ? { ...state.chain, signal } : state.chain;
     for (const attachment of record.attachments) {
       if (attachment.state !== 'added' || !isCniVersionAtLeast(attachment.cniVersion, '0.4.0')) continue;

@@ -13,6 +13,7 @@ import type { ChainContext } from '../chain/chain-context.ts';
 import { createCniConfig, type CniConfig } from '../chain/cni-config.ts';
 import { createCatalog, type Catalog } from '../config/catalog.ts';
 import { acquireStateDirLock, type StateDirLock } from '../fence/state-dir-lock.ts';
+import { validateStateDirs } from '../fence/state-dir-safety.ts';
 import { createExecaExecutor } from '../invoke/execa-executor.ts';
 import { INVOKE_DEFAULTS } from '../invoke/invoke-plugin.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
@@ -93,6 +94,8 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
 
   let owned: Promise<OwnedState> | undefined;
   const takeOwnership = async (): Promise<OwnedState> => {
+    const dirs = [options.stateDir, join(options.stateDir, 'pods'), cacheDir, join(cacheDir, 'results')];
+    await validateStateDirs(dirs);
     const lock = await acquireStateDirLock(options.stateDir, { waitMs: options.lockWaitMs });
     try {
       if (lock.killedOrphans.length > 0) logger.warn({ pids: lock.killedOrphans }, 'killed plugins a dead owner of the state dir left running');
