@@ -15,11 +15,12 @@ export type CniArgs = ReadonlyArray<readonly [string, string]>;
 export function formatCniArgs(args: CniArgs): string {
   return args
     .map(([key, value]) => {
-      if (key === '' || /[;=]/.test(key)) {
+      if (key === '' || /[;=\0\n\r]/.test(key)) {
         throw new CniError('CNI_ARGS_INVALID', `invalid CNI_ARGS key ${JSON.stringify(key)}: must be non-empty without ";" or "="`);
       }
-      if (value.includes(';')) {
-        throw new CniError('CNI_ARGS_INVALID', `invalid CNI_ARGS value for ${key}: ${JSON.stringify(value)} contains ";"`);
+      // `;` and `=` would split differently on the plugin's side; NUL and newlines cannot be in an env value.
+      if (/[;=\0\n\r]/.test(value)) {
+        throw new CniError('CNI_ARGS_INVALID', `invalid CNI_ARGS value for ${key}: ${JSON.stringify(value)} contains ";", "=", NUL or a newline`);
       }
       return `${key}=${value}`;
     })

@@ -34,7 +34,15 @@ export async function addNetworkList(ctx: ChainContext, list: NetworkConfigList,
   for (const plugin of list.plugins) {
     const stdin = buildPluginStdin(list, plugin, { prevResult, capabilityArgs: rt.capabilityArgs });
     const answer = await runListPlugin(ctx, list, plugin, 'ADD', rt, stdin);
-    if (answer === undefined) continue;
+    // libcni decodes every ADD answer: an empty one is an error, not a result without IPs.
+    if (answer === undefined) {
+      throw new CniError('PLUGIN_OUTPUT_INVALID', `plugin type="${plugin.type}" network="${list.name}" exited 0 on ADD without printing a result`, {
+        plugin: plugin.type,
+        network: list.name,
+        ifName: rt.ifName,
+        command: 'ADD',
+      });
+    }
     const result = parseResult(answer, { cniVersion: list.cniVersion, source: `plugin type="${plugin.type}"` });
     if (parseCniVersion(result.cniVersion) !== list.cniVersion) {
       throw new CniError(

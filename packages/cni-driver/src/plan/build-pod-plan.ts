@@ -14,6 +14,7 @@ import type { ObjectSource } from '../objects/object-source.ts';
 import type { PlannedAttachment } from '../attach/attachment.ts';
 import type { PodPlan, PodSandbox } from '../pod/pod-types.ts';
 import { assignInterfaceNames } from './interface-names.ts';
+import { validatePodPlan } from './validate-plan.ts';
 import { buildCapabilityArgs, buildPodArgs } from './pod-args.ts';
 import { buildLoopbackConfig, buildThickConfig } from './thick-config.ts';
 
@@ -79,8 +80,11 @@ export function resolveNetwork(selection: NetworkSelection, podNamespace: string
  * network; a network listed twice is attached twice. Loopback, when enabled and installed, comes
  * first on `lo`.
  *
+ * Everything ADD and DEL will check is checked here, before anything is recorded or run.
+ *
  * @throws {CniError} SELECTION_INVALID, INTERFACE_NAME_INVALID, INTERFACE_NAME_CONFLICT,
- *   NETWORK_NOT_FOUND, NO_DEFAULT_NETWORK, VERSION_INCOMPATIBLE
+ *   NETWORK_NOT_FOUND, NO_DEFAULT_NETWORK, VERSION_INCOMPATIBLE, CNI_ARGS_INVALID,
+ *   CONTAINER_ID_INVALID, PLUGIN_TYPE_INVALID, NETNS_UNSAFE
  */
 export async function buildPodPlan(input: BuildPodPlanInput): Promise<PodPlan> {
   const { sandbox, catalog } = input;
@@ -157,5 +161,12 @@ export async function buildPodPlan(input: BuildPodPlanInput): Promise<PodPlan> {
     }
     throw error;
   }
-  return { sandboxId: sandbox.sandboxId, netns: sandbox.netns, pod: sandbox.pod, attachments };
+  const plan: PodPlan = { sandboxId: sandbox.sandboxId, netns: sandbox.netns, pod: sandbox.pod, attachments };
+  try {
+    validatePodPlan(plan);
+  } catch (error) {
+    if (error instanceof CniError) throw new CniError(error.code, `pod ${podRef}: ${error.message}`, { ...error.details, pod: podRef }, { cause: error.cause });
+    throw error;
+  }
+  return plan;
 }

@@ -29,6 +29,9 @@ export function assignInterfaceNames(selections: readonly Pick<NetworkSelection,
   for (const selection of selections) {
     if (selection.ifName === undefined) continue;
     validateInterfaceName(selection.ifName);
+    if (selection.ifName === 'lo') {
+      throw new CniError('INTERFACE_NAME_CONFLICT', 'interface name "lo" is the namespace\'s loopback; a network cannot be attached on it', { ifName: 'lo' });
+    }
     if (explicit.has(selection.ifName)) {
       throw new CniError('INTERFACE_NAME_CONFLICT', `interface name "${selection.ifName}" is asked for twice in one pod`, { ifName: selection.ifName });
     }

@@ -57,7 +57,25 @@ function parseJsonObject(text: string, source: ConfigSource | undefined): Record
     fail(`network config is not valid JSON (${(error as Error).message})`, source);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('network config is not a JSON object', source);
+  if (measureJsonDepth(value) > MAX_CONFIG_DEPTH) fail(`network config is nested deeper than ${MAX_CONFIG_DEPTH} levels`, source);
   return value as Record<string, unknown>;
+}
+
+/** How deep a config may nest: far past any real plugin's, well short of a recursive encoder's stack. */
+export const MAX_CONFIG_DEPTH = 128;
+
+/** The nesting depth of a parsed JSON value, measured without recursion. */
+function measureJsonDepth(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (typeof node !== 'object' || node === null) continue;
+    deepest = Math.max(deepest, depth);
+    if (deepest > MAX_CONFIG_DEPTH) return deepest;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }
 
 /** libcni accepts a JSON bool or the strings "true"/"false" in any case. */
