@@ -319,15 +319,20 @@ int main(void) {
     for (int i = 0; i < MAX_CHILDREN; i++) {
       child_t *c = &children[i];
       if (!c->used) continue;
-      if (!c->kill_at && now >= c->deadline) start_kill(c, 1);
+      /* An exited plugin is never a timeout: its deadline only bounds the drain below. */
+      if (!c->exited && !c->kill_at && now >= c->deadline) start_kill(c, 1);
       if (c->kill_at && now >= c->kill_at) kill_group(c, SIGKILL);
       if (c->exited) {
         if (c->flags) { close_fd(&c->out_fd); close_fd(&c->err_fd); }
         if (c->out_fd >= 0) drain(c, &c->out_fd, &c->out);
         if (c->err_fd >= 0) drain(c, &c->err_fd, &c->err);
-        /* A daemonized grandchild may hold the pipes: once the plugin exited, do not wait for them. */
+        /* A daemonized grandchild may hold the pipes: once the plugin exited, read what is
+           there for a moment (250 ms, as the execa executor), then close them and answer. */
+        if (c->out_fd >= 0 || c->err_fd >= 0) {
+          if (c->deadline - now > 250) c->deadline = now + 250;
+          if (now >= c->deadline) { close_fd(&c->out_fd); close_fd(&c->err_fd); }
+        }
         if (c->out_fd < 0 && c->err_fd < 0) finish(c);
-        else if (c->kill_at == 0 && c->deadline - now > 2000) c->deadline = now + 2000;
       }
     }
     flush_responses();

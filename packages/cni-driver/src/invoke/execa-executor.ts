@@ -6,6 +6,9 @@
 import { execa } from 'execa';
 import type { PluginExecOutcome, PluginExecRequest, PluginExecutor } from './plugin-executor.ts';
 
+/** How long output is still read after the plugin exited (a daemon it left may hold the pipes). */
+const EXITED_DRAIN_MS = 250;
+
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
   if (pid === undefined) return;
   try {
@@ -62,7 +65,17 @@ export function createExecaExecutor(): PluginExecutor {
         escalate();
       };
       request.signal?.addEventListener('abort', onAbort, { once: true });
+      // A daemon the plugin left behind (setsid, so outside its group) may hold stdout open: once
+      // the plugin itself exited, what it wrote is read for a moment more, then the pipes close.
+      let drainTimer: NodeJS.Timeout | undefined;
+      subprocess.once('exit', () => {
+        drainTimer = setTimeout(() => {
+          subprocess.stdout?.destroy();
+          subprocess.stderr?.destroy();
+        }, EXITED_DRAIN_MS);
+      });
       const result = await subprocess;
+      if (drainTimer) clearTimeout(drainTimer);
       clearTimeout(timer);
       if (graceTimer) clearTimeout(graceTimer);
       request.signal?.removeEventListener('abort', onAbort);

@@ -2,7 +2,7 @@
  * The contract every PluginExecutor passes, run against the real noop fixture plugin.
  * Test-only: imported by `*.test.ts` files, never by the library.
  */
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +110,35 @@ export function describeExecutorContract(name: string, noopPath: string, setup: 
     it('kills a plugin that writes more than the output cap', async () => {
       const outcome = await under.executor.execPlugin(await request({ ADD: { stdout: 'x'.repeat(5000) } }, { maxOutputBytes: 1000 }));
       expect(outcome.outputTooLarge).toBe(true);
+    });
+
+    it('returns when the plugin exits even though a daemon it left holds its stdout open', async () => {
+      const plugin = join(dir, 'daemonizing');
+      const daemonPid = join(dir, 'daemon.pid');
+      await writeFile(plugin, `#!/bin/sh\necho '{"cniVersion":"1.0.0"}'\nsetsid sh -c 'echo $$ > ${daemonPid}; exec sleep 30' &\nexit 0\n`);
+      await chmod(plugin, 0o755);
+      try {
+        const outcome = await under.executor.execPlugin({ ...(await request({})), path: plugin, timeoutMs: 20_000 });
+        expect(outcome).toMatchObject({ exitCode: 0, timedOut: false, stdout: '{"cniVersion":"1.0.0"}\n' });
+      } finally {
+        const pid = Number(await readFile(daemonPid, 'utf8').catch(() => '0'));
+        if (pid > 0) process.kill(pid, 'SIGKILL');
+      }
+    });
+
+    it('hands the fence descriptor to the plugin as its fd 3', async () => {
+      const plugin = join(dir, 'fd3');
+      await writeFile(plugin, '#!/bin/sh\nreadlink /proc/self/fd/3\n');
+      await chmod(plugin, 0o755);
+      const fenced = join(dir, 'fence');
+      const handle = await open(fenced, 'w');
+      try {
+        const outcome = await under.executor.execPlugin({ ...(await request({})), path: plugin, fenceFd: handle.fd });
+        expect(outcome.stdout.trim()).toBe(fenced);
+      } finally {
+        await under.executor.releaseFence?.(handle.fd);
+        await handle.close();
+      }
     });
 
     it('reports a plugin that cannot be started as a spawn error', async () => {
