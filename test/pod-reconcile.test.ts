@@ -253,6 +253,24 @@ function isAlive(pid: number): boolean {
   }
 }
 
+describe('closing with abort', () => {
+  it('kills the plugin calls in flight, and the next owner finishes what they left', async () => {
+    await writeNoopControl(logOf('anet'), { ADD: { sleepMs: 600_000 } });
+    const driver = openDriver();
+    const setUp = driver.setUpPod(pod('anet'));
+    let started: Awaited<ReturnType<typeof readNoopLog>> = [];
+    while (started.length === 0) started = await readNoopLog(logOf('anet')).catch(() => []);
+    await driver.close({ abort: true });
+    await expect(setUp).rejects.toMatchObject({ code: 'POD_SETUP_FAILED' });
+    expect(isAlive(started[0]!.pid)).toBe(false);
+
+    await writeNoopControl(logOf('anet'), {});
+    const status = await openDriver().setUpPod(pod('anet'));
+    expect(status.networks.map((n) => n.interface)).toEqual(['eth0']);
+    expect((await calls('anet')).at(-1)).toBe('ADD eth0');
+  });
+});
+
 describe('what an embedder can observe', () => {
   it('takes a console-like logger without child() and logs every plugin call of a pod at debug', async () => {
     const lines: Array<{ level: string; obj: object; msg?: string }> = [];

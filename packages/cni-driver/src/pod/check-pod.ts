@@ -16,7 +16,7 @@ export function checkPod(core: DriverCore, sandboxId: string, signal?: AbortSign
     const record = await state.records.read(sandboxId);
     if (!record) throw new CniError('UNKNOWN_CONTAINER', `no record of sandbox ${sandboxId}`, { containerId: sandboxId });
     await validateSandboxNetns(record.netns, sandboxId);
-    const ctx = signal ? { ...state.chain, signal } : state.chain;
+    const ctx = signal ? { ...state.chain, signal: AbortSignal.any([signal, ...(state.chain.signal ? [state.chain.signal] : [])]) } : state.chain;
     for (const attachment of record.attachments) {
       if (attachment.state !== 'added' || !isCniVersionAtLeast(attachment.cniVersion, '0.4.0')) continue;
       const prevResult = attachment.result ? parseResult(attachment.result, { cniVersion: attachment.cniVersion }) : undefined;

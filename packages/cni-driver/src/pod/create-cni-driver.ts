@@ -67,14 +67,14 @@ export function createCniDriver(options: CniDriverOptions): CniDriver {
       if (!network) return { ready: false, error: { code: 'NO_DEFAULT_NETWORK', message: `no valid network config in ${core.confDir}` }, problems };
       try {
         const { chain } = await core.own();
-        await getStatusNetworkList(call?.signal ? { ...chain, signal: call.signal } : chain, network.list);
+        await getStatusNetworkList(call?.signal ? { ...chain, signal: AbortSignal.any([call.signal, ...(chain.signal ? [chain.signal] : [])]) } : chain, network.list);
         return { ready: true, problems };
       } catch (error) {
         const summary = isCniError(error) ? { code: error.code, message: error.message } : { code: 'PLUGIN_FAILED' as const, message: String(error) };
         return { ready: false, error: summary, problems };
       }
     },
-    close: () => core.close(),
+    close: (closeOptions) => core.close(closeOptions),
   };
 }
 

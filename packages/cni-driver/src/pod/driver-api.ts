@@ -119,6 +119,10 @@ export interface CniDriver {
   gc(validSandboxIds: Iterable<string>, options?: { signal?: AbortSignal }): Promise<GcReport>;
   /** Readiness, and CNI STATUS of the default network. */
   status(options?: { signal?: AbortSignal }): Promise<DriverStatus>;
-  /** Waits for operations in flight, stops watchers and helper processes, lets go of the state dir. */
-  close(): Promise<void>;
+  /**
+   * Waits for operations in flight, stops watchers and helper processes, lets go of the state
+   * dir. With `abort`, plugin calls in flight are killed first (their process groups get SIGTERM,
+   * then SIGKILL): every step is recorded before it starts, so the next owner finishes or undoes it.
+   */
+  close(options?: { readonly abort?: boolean | undefined }): Promise<void>;
 }

@@ -56,8 +56,12 @@ export interface DriverCore {
   onSandbox<T>(sandboxId: string, task: (state: OwnedState) => Promise<T>): Promise<T>;
   /** Runs an operation exclusive of every sandbox operation (GC). */
   exclusive<T>(task: (state: OwnedState) => Promise<T>): Promise<T>;
-  /** Waits for operations in flight, then releases the state dir, watchers and owned helpers. */
-  close(): Promise<void>;
+  /**
+   * Waits for operations in flight (or, with `abort`, kills their plugin calls first: each step
+   * is recorded before it starts, so the next owner finishes it), then releases the state dir,
+   * watchers and owned helpers.
+   */
+  close(options?: { readonly abort?: boolean | undefined }): Promise<void>;
 }
 
 /**
@@ -90,6 +94,8 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
   const gcLock = createReadWriteLock();
   const inFlight = new Set<Promise<unknown>>();
   const backoff = createRetryBackoff(options.retryBackoff);
+  // Aborted by close({ abort: true }): every plugin call of this driver is killed.
+  const closing = new AbortController();
   let closed = false;
 
   let owned: Promise<OwnedState> | undefined;
@@ -100,7 +106,7 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
     try {
       if (lock.killedOrphans.length > 0) logger.warn({ pids: lock.killedOrphans }, 'killed plugins a dead owner of the state dir left running');
       // The pod driver's record is the durable truth; its libcni-format cache copy needs only atomicity.
-      const chain: ChainContext = { ...cni.context, cacheFsync: false, fenceFd: lock.fd };
+      const chain: ChainContext = { ...cni.context, cacheFsync: false, fenceFd: lock.fd, signal: closing.signal };
       const records = await openRecordBook(options.stateDir, logger);
       const removed = [
         ...(await removeInterruptedWrites(options.stateDir)),
@@ -148,7 +154,7 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
     own,
     reconcileContext(state, signal) {
       return {
-        chain: signal ? { ...state.chain, signal } : state.chain,
+        chain: signal ? { ...state.chain, signal: AbortSignal.any([signal, closing.signal]) } : state.chain,
         cleanup: state.chain,
         records: state.records,
         backoff,
@@ -169,8 +175,9 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
     exclusive(task) {
       return track(() => gcLock.exclusive(async () => task(await own())));
     },
-    async close() {
+    async close(closeOptions) {
       closed = true;
+      if (closeOptions?.abort) closing.abort();
       await Promise.allSettled([...inFlight]);
       await catalog.close();
       const state = owned ? await owned.catch(() => undefined) : undefined;

@@ -40,7 +40,7 @@ export function gcSandboxes(core: DriverCore, validSandboxIds: Iterable<string>,
     }
     const remaining = (await state.records.list()).records;
     await core.sync();
-    const ctx = signal ? { ...state.chain, signal } : state.chain;
+    const ctx = signal ? { ...state.chain, signal: AbortSignal.any([signal, ...(state.chain.signal ? [state.chain.signal] : [])]) } : state.chain;
     for (const network of core.catalog.snapshot.networks.values()) {
       const validAttachments = remaining.flatMap((r) =>
         r.attachments.filter((a) => a.networkName === network.name).map((a) => ({ containerId: r.sandboxId, ifName: a.ifName })),
