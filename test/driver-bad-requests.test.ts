@@ -13,8 +13,8 @@ let dir: string;
 let drivers: CniDriver[];
 const log = () => join(dir, 'anet.json');
 
-const open = (loopback = false): CniDriver => {
-  const driver = createCniDriver({ confDir: join(dir, 'net.d'), pluginDirs: [join(dir, 'bin')], stateDir: join(dir, 'state'), watch: false, loopback });
+const open = (loopback = false, limits: { maxNetworksPerPod?: number; maxConfBytes?: number } = {}): CniDriver => {
+  const driver = createCniDriver({ confDir: join(dir, 'net.d'), pluginDirs: [join(dir, 'bin')], stateDir: join(dir, 'state'), watch: false, loopback, ...limits });
   drivers.push(driver);
   return driver;
 };
@@ -55,6 +55,23 @@ describe('a request that cannot reach a plugin', () => {
     const driver = open(true);
     await expect(driver.setUpPod(pod('web', 'anet@lo'))).rejects.toMatchObject({ code: 'INTERFACE_NAME_CONFLICT' });
     expect(await records()).toEqual([]);
+  });
+});
+
+describe('limits a runtime author sets', () => {
+  it('refuses a pod asking for more networks than maxNetworksPerPod before anything runs', async () => {
+    await expect(open(false, { maxNetworksPerPod: 4 }).setUpPod(pod('web', 'anet,anet,anet,anet,anet'))).rejects.toMatchObject({ code: 'SELECTION_INVALID' });
+    expect(await readNoopLog(log()).catch(() => [])).toEqual([]);
+    expect(await records()).toEqual([]);
+  });
+
+  it('skips a conf file over maxConfBytes unread, as a problem, and the other networks stay usable', async () => {
+    await writeFile(join(dir, 'net.d', '20-huge.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'huge', plugins: [{ type: 'noop', pad: 'x'.repeat(5000) }] }));
+    const driver = open(false, { maxConfBytes: 4096 });
+    const { catalog } = await driver.sync();
+    expect(catalog.problems.map((p) => p.file)).toEqual([join(dir, 'net.d', '20-huge.conflist')]);
+    expect([...catalog.networks.keys()]).toEqual(['anet']);
+    await expect(driver.setUpPod(pod('web', 'huge'))).rejects.toMatchObject({ code: 'NETWORK_NOT_FOUND' });
   });
 });
 

@@ -6,7 +6,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
-import { parseNetworkConfigFile } from '@multinet/cni-types';
+import { CniError, parseNetworkConfigFile } from '@multinet/cni-types';
 import { validatePluginType } from '../invoke/plugin-path.ts';
 import { wrapLogger, type Logger, type LoggerLike } from '../internal/logger.ts';
 import { createDirWatcher, type DirChange, type DirWatcher } from '../watch/chokidar-watcher.ts';
@@ -17,7 +17,7 @@ import {
   type ConfFileEntry,
 } from './catalog-snapshot.ts';
 import { selectConfFiles } from './conf-files.ts';
-import { validateAbsolutePath } from '../internal/options.ts';
+import { validateAbsolutePath, validatePositiveNumber } from '../internal/options.ts';
 
 /** Options of {@link createCatalog}. */
 export interface CatalogOptions {
@@ -29,7 +29,12 @@ export interface CatalogOptions {
   readonly watch?: boolean | undefined;
   /** A pino-compatible logger, or `console`. @default silent */
   readonly logger?: Logger | LoggerLike | undefined;
+  /** Conf files larger than this are skipped as a problem, unread. @default 1 MiB */
+  readonly maxConfBytes?: number | undefined;
 }
+
+/** The default cap on one conf file: far past any real network config. */
+export const DEFAULT_MAX_CONF_BYTES = 1024 * 1024;
 
 /** The networks of a conf dir and the plugins of the bin dirs, kept current. */
 export interface Catalog {
@@ -69,6 +74,8 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
   pluginDirs.forEach((dir, i) => validateAbsolutePath(`pluginDirs[${i}]`, dir));
   const logger = wrapLogger(options.logger).child({ component: 'catalog' });
   const watching = options.watch ?? true;
+  const maxConfBytes = options.maxConfBytes ?? DEFAULT_MAX_CONF_BYTES;
+  validatePositiveNumber('maxConfBytes', maxConfBytes);
 
   const files = new Map<string, CachedFile>();
   let plugins: ReadonlyMap<string, CatalogPlugin> = new Map();
@@ -111,6 +118,10 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     if (!before.isFile()) return 'gone';
     const key = statKeyOf(before);
     if (previous && previous.statKey === key) return previous;
+    if (before.size > maxConfBytes) {
+      const error = new CniError('CONFIG_INVALID', `conf file ${file} is ${before.size} bytes, over the limit of ${maxConfBytes}; skipped unread`, { file });
+      return { statKey: key, entry: { file, error } };
+    }
     let text: string;
     try {
       text = await readFile(file, 'utf8');

@@ -31,6 +31,12 @@ export interface CniDriverOptions {
   readonly kubeconfig?: string | undefined;
   /** Timeout of each plugin call. @default 60_000 */
   readonly pluginTimeoutMs?: number | undefined;
+  /** Time between SIGTERM and SIGKILL of a timed-out or aborted plugin's process group. @default 2_000 */
+  readonly killGraceMs?: number | undefined;
+  /** Networks one pod may ask for; more fail the pod with SELECTION_INVALID before anything runs. @default 64 */
+  readonly maxNetworksPerPod?: number | undefined;
+  /** Conf files larger than this are skipped as a problem, unread. @default 1 MiB */
+  readonly maxConfBytes?: number | undefined;
   /** Sandboxes operated on at once (operations on one sandbox are always serialized). @default 8 */
   readonly maxConcurrentPods?: number | undefined;
   /** A pino-compatible logger, or `console`. @default silent */

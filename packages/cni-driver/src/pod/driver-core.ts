@@ -39,6 +39,8 @@ export interface DriverCore {
   readonly stateDir: string;
   readonly loopback: boolean;
   readonly kubeconfig: string | undefined;
+  /** Networks one pod may ask for. */
+  readonly maxNetworksPerPod: number;
   readonly cni: CniConfig;
   readonly catalog: Catalog;
   readonly objects: ObjectSource | undefined;
@@ -87,8 +89,10 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
   const ownsExecutor = options.executor === undefined;
   const executor: PluginExecutor = options.executor ?? createExecaExecutor();
   // One invoker value for every verb, VERSION included: same executor, dirs, limits, env snapshot.
-  const cni = createCniConfig({ pluginDirs, cacheDir, executor, timeoutMs, logger });
-  const catalog = createCatalog({ confDir: options.confDir, pluginDirs, watch: options.watch, logger });
+  const cni = createCniConfig({ pluginDirs, cacheDir, executor, timeoutMs, killGraceMs: options.killGraceMs, logger });
+  const catalog = createCatalog({ confDir: options.confDir, pluginDirs, watch: options.watch, logger, maxConfBytes: options.maxConfBytes });
+  const maxNetworksPerPod = options.maxNetworksPerPod ?? 64;
+  validatePositiveNumber('maxNetworksPerPod', maxNetworksPerPod);
   const sandboxLock = createKeyedMutex();
   const podSlots = createSemaphore(maxConcurrentPods);
   const gcLock = createReadWriteLock();
@@ -145,6 +149,7 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
     stateDir: options.stateDir,
     loopback: options.loopback ?? true,
     kubeconfig: options.kubeconfig,
+    maxNetworksPerPod,
     cni,
     catalog,
     objects,

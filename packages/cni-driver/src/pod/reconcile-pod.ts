@@ -1,6 +1,7 @@
 /**
  * Reconciling one pod sandbox: plan what the pod asks for now, then bring the sandbox there.
  */
+import { CniError } from '@multinet/cni-types';
 import { reconcileSandbox } from '../attach/reconcile-sandbox.ts';
 import { buildPodPlan } from '../plan/build-pod-plan.ts';
 import type { DriverCore } from './driver-core.ts';
@@ -27,6 +28,12 @@ export function reconcilePod(core: DriverCore, sandbox: PodSandbox, signal?: Abo
       kubeconfig: core.kubeconfig,
       existing: running?.attachments,
     });
+    const networks = plan.attachments.filter((a) => a.source !== 'loopback').length;
+    if (networks > core.maxNetworksPerPod) {
+      throw new CniError('SELECTION_INVALID', `pod ${sandbox.pod.namespace}/${sandbox.pod.name} asks for ${networks} networks, over the limit of ${core.maxNetworksPerPod}`, {
+        pod: `${sandbox.pod.namespace}/${sandbox.pod.name}`,
+      });
+    }
     const outcome = await reconcileSandbox(core.reconcileContext(state, signal), sandbox, plan.attachments);
     // A non-empty plan always leaves a record (a failed first setup throws instead).
     const record = outcome.record!;
