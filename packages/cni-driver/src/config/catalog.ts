@@ -33,6 +33,9 @@ export interface CatalogOptions {
   readonly maxConfBytes?: number | undefined;
 }
 
+/** How long after its last write an unparsable, formerly good conf file is taken as mid-rewrite. */
+const REWRITE_SETTLE_MS = 2_000;
+
 /** The default cap on one conf file: far past any real network config. */
 export const DEFAULT_MAX_CONF_BYTES = 1024 * 1024;
 
@@ -136,6 +139,10 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
       for (const plugin of list.plugins) validatePluginType(plugin.type, { file, network: list.name });
       return { statKey: key, entry: { file, list } };
     } catch (error) {
+      // A good file that turns bad within moments of a write is most likely being rewritten in
+      // place (a writer without rename): keep the last good one and look again next sync, so a
+      // half-written file never hands the default network to the next file.
+      if (previous && 'list' in previous.entry && Date.now() - before.mtimeMs < REWRITE_SETTLE_MS) return 'in-flux';
       return { statKey: key, entry: { file, error } };
     }
   }
