@@ -376,16 +376,15 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
     emitter.emit('crashed', error);
   }
 
+  // Getters are defined, not assigned: Object.assign would copy their first value.
+  Object.defineProperties(emitter, {
+    driver: { get: () => driver, enumerable: true },
+    crashed: { get: () => crashError !== undefined, enumerable: true },
+  });
   const runtime = Object.assign(emitter, {
     api,
     netnsMode: netns.mode,
-    get driver() {
-      return driver;
-    },
     syncOnce,
-    get crashed() {
-      return crashError !== undefined;
-    },
     crash: () => crashNow(),
     start() {
       if (timer || crashError) return;

@@ -44,6 +44,8 @@ export function buildFailOutcome(cniVersion: string | undefined, fault: NonNulla
   return { ...NO_OUTPUT, exitCode: 1, signal: null, stdout };
 }
 
+const describeFault = ({ network, command, pod, nth, action }: InjectedFault): InjectedFault => ({ network, command, pod, nth, action });
+
 /** A plugin that never answers: ended by the driver's timeout or abort, like a real one. */
 function waitLikeAHungPlugin(request: PluginExecRequest, life: DriverLife): Promise<PluginExecOutcome> {
   return new Promise((resolve) => {
@@ -97,15 +99,15 @@ export function createFaultExecutor(base: PluginExecutor, counter: FaultCounter 
         }
         let outcome: PluginExecOutcome;
         if (decision.fault?.action === 'fail') {
-          hooks.onFault(decision.fault);
+          hooks.onFault(describeFault(decision.fault));
           outcome = buildFailOutcome(call.cniVersion, decision.fault);
         } else if (decision.fault?.action === 'hang') {
-          hooks.onFault(decision.fault);
+          hooks.onFault(describeFault(decision.fault));
           outcome = await life.track(waitLikeAHungPlugin(request, life));
         } else {
           outcome = await life.track(runAbortable(base, request, life.signal));
           if (decision.fault?.action === 'kill' && !life.crashed) {
-            hooks.onFault(decision.fault);
+            hooks.onFault(describeFault(decision.fault));
             outcome = KILLED;
           }
         }
