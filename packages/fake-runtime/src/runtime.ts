@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  createExecaExecutor,
   openCniDriver,
   isCniError,
   type AttachmentFailure,
@@ -25,9 +26,15 @@ import {
   canCreateRealNetns,
   createFakeNetnsProvider,
   createRealNetnsProvider,
+  DEFAULT_NETNS_PREFIX,
+  validateNetnsPrefix,
   type NetnsProvider,
 } from './sandbox/netns.ts';
 import { createSandboxRegistry, type SandboxEntry, type SandboxRegistry } from './sandbox/sandbox-registry.ts';
+import { FakeRuntimeError } from './errors.ts';
+import { createFaultCounter, validateFaultPlan, type FaultPlan, type InjectedFault } from './faults/fault-plan.ts';
+import { createFaultExecutor } from './faults/fault-executor.ts';
+import { closeDescriptors, createDriverLife, gateMethods, listLockDescriptors, type DriverLife } from './faults/driver-life.ts';
 
 /** Options of {@link createFakeRuntime}. */
 export interface FakeRuntimeOptions {
@@ -55,6 +62,24 @@ export interface FakeRuntimeOptions {
   readonly pluginTimeoutMs?: number | undefined;
   /** pino-compatible logger. @default silent */
   readonly logger?: Logger | undefined;
+  /**
+   * Prefix of the sandbox namespace names (`<prefix><12 hex>`), so that a test suite's
+   * namespaces are its own: 1–32 letters, digits or `-`. @default 'multinet-sb-'
+   */
+  readonly netnsPrefix?: string | undefined;
+  /**
+   * Faults to inject, deterministically: a network's plugin failing, hanging or killed on its
+   * Nth ADD/DEL/CHECK (or with a seeded probability), and a crash point. @default none
+   */
+  readonly faults?: FaultPlan | undefined;
+}
+
+/** Options of {@link FakeRuntime.waitFor}. */
+export interface WaitForOptions {
+  /** Reject with `WAIT_TIMEOUT` when no matching event came within this time. @default no limit */
+  readonly timeoutMs?: number | undefined;
+  /** Reject with `WAIT_ABORTED` when aborted. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What one sync did. */
@@ -88,6 +113,10 @@ export interface FakeRuntimeEvents {
   syncDone: [report: SyncReport];
   syncFailed: [error: Error];
   restarted: [];
+  /** A fault of the plan hit a plugin call. */
+  faultInjected: [fault: InjectedFault];
+  /** The runtime crashed (its crash point, or `crash()`); `restart()` brings up a new driver. */
+  crashed: [error: FakeRuntimeError];
 }
 
 /** The fake runtime. */
@@ -110,8 +139,21 @@ export interface FakeRuntime extends EventEmitter<FakeRuntimeEvents> {
   podStatus(ref: string): ApiPodStatus | undefined;
   /** The sandboxes the runtime holds. */
   sandboxes(): Promise<SandboxEntry[]>;
-  /** Resolves on the next event of that name whose arguments pass `predicate`. */
-  waitFor<K extends keyof FakeRuntimeEvents>(event: K, predicate?: (...args: FakeRuntimeEvents[K]) => boolean): Promise<FakeRuntimeEvents[K]>;
+  /**
+   * Resolves on the next event of that name whose arguments pass `predicate`.
+   *
+   * @throws {FakeRuntimeError} WAIT_TIMEOUT (after `timeoutMs`), WAIT_ABORTED (its `signal`)
+   */
+  waitFor<K extends keyof FakeRuntimeEvents>(event: K, predicate?: (...args: FakeRuntimeEvents[K]) => boolean, options?: WaitForOptions): Promise<FakeRuntimeEvents[K]>;
+  /**
+   * Crashes the runtime now, as a kubelet killed mid-turn: the turn in flight stops where it is
+   * (its `syncOnce()` rejects with `RUNTIME_CRASHED`), no driver or plugin result is delivered any
+   * more, plugins in flight are killed, the driver is dropped without `close()` and its state-dir
+   * lock freed. `restart()` then starts a new driver on the same state dir; `close()` ends it all.
+   */
+  crash(): void;
+  /** True between a crash and the next `restart()`. */
+  readonly crashed: boolean;
   /** Stops the loop and the driver. Leaves pods set up (like a kubelet that exits). */
   close(): Promise<void>;
 }
@@ -130,37 +172,61 @@ const podName = (pod: { namespace: string; name: string }): string => `${pod.nam
  * ```
  */
 export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<FakeRuntime> {
+  const netnsPrefix = options.netnsPrefix ?? DEFAULT_NETNS_PREFIX;
+  validateNetnsPrefix(netnsPrefix);
+  if (options.faults) validateFaultPlan(options.faults);
   await mkdir(options.stateDir, { recursive: true, mode: 0o700 });
   const api = createInMemoryApi();
   const mode = options.netns ?? 'auto';
   const real = mode === 'real' || (mode === 'auto' && (await canCreateRealNetns()));
-  const netns: NetnsProvider = real ? createRealNetnsProvider() : createFakeNetnsProvider(options.stateDir);
-  const registry: SandboxRegistry = await createSandboxRegistry(options.stateDir);
-  const manifests: ManifestLoader | undefined = options.manifests?.length
+  // Every step of the loop that can outlive a crash goes through the current life's gate.
+  let life: DriverLife = createDriverLife();
+  const currentLife = (): DriverLife => life;
+  const netns: NetnsProvider = gateMethods(real ? createRealNetnsProvider(netnsPrefix) : createFakeNetnsProvider(options.stateDir, netnsPrefix), currentLife, ['nameFor', 'pathFor']);
+  const registry: SandboxRegistry = gateMethods(await createSandboxRegistry(options.stateDir), currentLife);
+  const loader: ManifestLoader | undefined = options.manifests?.length
     ? createManifestLoader({ paths: options.manifests, api, watch: options.watch ?? true, logger: options.logger })
     : undefined;
-  await manifests?.sync();
+  await loader?.sync();
+  const manifests = loader ? gateMethods(loader, currentLife, ['close']) : undefined;
   const objectSource = createApiObjectSource(api);
 
-  const newDriver = (): Promise<CniDriver> =>
-    openCniDriver({
+  // The plugin path is the real one; the decorator only adds the plan's faults and the crash.
+  const baseExecutor: PluginExecutor = options.executor ?? createExecaExecutor();
+  const faultExecutor = createFaultExecutor(baseExecutor, options.faults ? createFaultCounter(options.faults) : undefined, {
+    onFault: (fault) => emitter.emit('faultInjected', fault),
+    onCrash: (fault) => crashNow(fault),
+  });
+  const lockPath = join(options.stateDir, 'driver', 'lock');
+  let crashError: FakeRuntimeError | undefined;
+  let crashCleanup: Promise<void> | undefined;
+  let rejectOnCrash: (error: FakeRuntimeError) => void = () => undefined;
+  let crashSignal: Promise<never> = new Promise<never>((_, reject) => (rejectOnCrash = reject));
+  crashSignal.catch(() => undefined);
+
+  const newDriver = async (): Promise<CniDriver> => {
+    const own = life;
+    const opened = await openCniDriver({
       confDir: options.confDir,
       pluginDirs: options.pluginDirs,
       stateDir: join(options.stateDir, 'driver'),
       objectSource,
-      executor: options.executor,
+      executor: faultExecutor.executorFor(own),
       watch: options.watch,
       loopback: options.loopback,
       kubeconfig: options.kubeconfig,
       pluginTimeoutMs: options.pluginTimeoutMs,
       logger: options.logger,
     });
+    return gateMethods(opened, () => own, ['close']);
+  };
 
   let driver: CniDriver;
   try {
     driver = await newDriver();
   } catch (error) {
     await manifests?.close();
+    if (!options.executor) await baseExecutor.close?.();
     throw error;
   }
   /** Sandboxes this runtime instance has seen ready (a first success emits podSetUp). */
@@ -237,7 +303,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
     const name = podName(sandbox.pod);
     try {
       await driver.tearDownPod(sandbox.sandboxId);
-      await netns.remove(sandbox.sandboxId);
+      await netns.remove(sandbox.sandboxId, sandbox.netns);
       await registry.remove(sandbox.sandboxId);
       ready.delete(sandbox.sandboxId);
       report.tornDown.push(name);
@@ -298,20 +364,46 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
   }
 
   function syncOnce(): Promise<SyncReport> {
+    if (crashError) return Promise.reject(crashError);
     const next = (turn ?? Promise.resolve()).catch(() => undefined).then(runTurn);
-    turn = next;
-    return next;
+    // A crash cuts the turn short: its own promise never settles, the caller gets the crash.
+    const raced = Promise.race([next, crashSignal]);
+    turn = raced;
+    return raced;
   }
 
+  function crashNow(fault?: InjectedFault): void {
+    if (crashError) return;
+    const where = fault ? ` ${fault.action === 'crash-before' ? 'before' : 'after'} ${fault.command} #${fault.nth} of network ${fault.network}` : '';
+    const error = new FakeRuntimeError('RUNTIME_CRASHED', `the fake runtime crashed${where}`, fault ? { network: fault.network, command: fault.command, nth: fault.nth } : {});
+    crashError = error;
+    const dead = life;
+    dead.crash();
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    rejectOnCrash(error);
+    // What the kernel does for a dead process: its plugins are killed, its lock is dropped.
+    crashCleanup = (async () => {
+      await dead.idle();
+      const fds = listLockDescriptors(lockPath);
+      for (const fd of fds) await baseExecutor.releaseFence?.(fd).catch(() => undefined);
+      closeDescriptors(fds);
+    })();
+    emitter.emit('crashed', error);
+  }
+
+  // Getters are defined, not assigned: Object.assign would copy their first value.
+  Object.defineProperties(emitter, {
+    driver: { get: () => driver, enumerable: true },
+    crashed: { get: () => crashError !== undefined, enumerable: true },
+  });
   const runtime = Object.assign(emitter, {
     api,
     netnsMode: netns.mode,
-    get driver() {
-      return driver;
-    },
     syncOnce,
+    crash: () => crashNow(),
     start() {
-      if (timer) return;
+      if (timer || crashError) return;
       const tick = (): void => {
         syncOnce().catch(() => undefined);
       };
@@ -325,27 +417,58 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
     },
     async restart() {
       await runtime.stop();
-      await driver.close();
+      if (crashError) {
+        // The crashed driver is dropped, never closed: a dead process closes nothing.
+        await crashCleanup;
+        life = createDriverLife();
+        crashSignal = new Promise<never>((_, reject) => (rejectOnCrash = reject));
+        crashSignal.catch(() => undefined);
+        crashError = undefined;
+      } else await driver.close();
       driver = await newDriver();
       ready = new Set();
       emitter.emit('restarted');
     },
     podStatus: (ref: string) => api.getPodStatus(ref),
     sandboxes: () => registry.list(),
-    waitFor<K extends keyof FakeRuntimeEvents>(event: K, predicate?: (...args: FakeRuntimeEvents[K]) => boolean): Promise<FakeRuntimeEvents[K]> {
-      return new Promise((resolve) => {
+    waitFor<K extends keyof FakeRuntimeEvents>(event: K, predicate?: (...args: FakeRuntimeEvents[K]) => boolean, waitOptions: WaitForOptions = {}): Promise<FakeRuntimeEvents[K]> {
+      const { timeoutMs, signal } = waitOptions;
+      if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0 && Number.isFinite(timeoutMs))) {
+        return Promise.reject(new TypeError(`Expected \`timeoutMs\` to be a non-negative number, got \`${JSON.stringify(timeoutMs)}\``));
+      }
+      return new Promise((resolve, reject) => {
+        let timeout: NodeJS.Timeout | undefined;
+        const finish = (): void => {
+          emitter.off(event, listener as never);
+          if (timeout) clearTimeout(timeout);
+          signal?.removeEventListener('abort', onAbort);
+        };
         const listener = (...args: FakeRuntimeEvents[K]): void => {
           if (predicate && !predicate(...args)) return;
-          emitter.off(event, listener as never);
+          finish();
           resolve(args);
         };
+        const onAbort = (): void => {
+          finish();
+          reject(new FakeRuntimeError('WAIT_ABORTED', `gave up waiting for a ${String(event)} event`, { event: String(event) }, { cause: signal?.reason }));
+        };
+        if (signal?.aborted) return onAbort();
         emitter.on(event, listener as never);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        if (timeoutMs !== undefined) {
+          timeout = setTimeout(() => {
+            finish();
+            reject(new FakeRuntimeError('WAIT_TIMEOUT', `no ${String(event)} event${predicate ? ' matching the predicate' : ''} within ${timeoutMs} ms`, { event: String(event), timeoutMs }));
+          }, timeoutMs);
+        }
       });
     },
     async close() {
       await runtime.stop();
-      await driver.close();
+      if (crashError) await crashCleanup;
+      else await driver.close();
       await manifests?.close();
+      if (!options.executor) await baseExecutor.close?.();
     },
   });
   return runtime as FakeRuntime;

@@ -1,5 +1,5 @@
 /**
- * The `multinet` command line: `cnitool`, `run`, `demo`. It behaves like a Unix tool: help on
+ * The `multinet` command line: `cnitool`, `run`, `demo`, `inspect`. It behaves like a Unix tool: help on
  * stdout with exit 0, usage mistakes on stderr with exit 2, failures as one line with exit 1
  * (the stack only with `--debug`).
  */
@@ -20,6 +20,7 @@ commands:
   cnitool add|check|del|gc|status <net> <netns>   run a network like the CNI project's cnitool
   run --manifests <dir|file> ...                  the fake runtime's sync loop
   demo [--real]                                   the main job on embedded fixtures
+  inspect --state-dir <dir> [--json]              sandboxes, attachments, pending DELs of a state dir
 
 options:
   -h, --help      show this help (also: multinet <command> --help)
@@ -29,7 +30,7 @@ options:
 exit status: 0 success, 1 failure, 2 usage error
 `;
 
-const COMMANDS = ['cnitool', 'run', 'demo'] as const;
+const COMMANDS = ['cnitool', 'run', 'demo', 'inspect'] as const;
 
 function usageError(io: CommandIo, message: string): number {
   io.stderr(`multinet: ${message}\n${USAGE}`);
@@ -88,6 +89,10 @@ export async function main(argv: readonly string[], io: CommandIo = STDIO): Prom
       case 'demo': {
         const { runDemoCommand } = await import('./demo-command.ts');
         return await runDemoCommand(debug ? [...rest, '--debug'] : rest, io);
+      }
+      case 'inspect': {
+        const { runInspectCommand } = await import('./inspect-command.ts');
+        return await runInspectCommand(debug ? [...rest, '--debug'] : rest, io);
       }
       default:
         return usageError(io, `unknown command '${command}'`);

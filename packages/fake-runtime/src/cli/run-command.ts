@@ -9,10 +9,11 @@ import { buildPodLine } from './pod-line.ts';
 import { parseDuration } from './duration.ts';
 import { createCliLogger } from './logger.ts';
 import { formatCommandError } from './command-error.ts';
+import { DEFAULT_NETNS_PREFIX } from '../sandbox/netns.ts';
 
 /** Usage of `multinet run`. */
 export const RUN_USAGE = `usage: multinet run --manifests <dir|file> [--conf-dir <dir>] [--bin-dir <dir>[:<dir>...]]
-                    [--state-dir <dir>] [--netns real|fake] [--interval <duration>]
+                    [--state-dir <dir>] [--netns real|fake] [--netns-prefix <prefix>] [--interval <duration>]
                     [--once] [--json] [--kubeconfig <path>] [--debug]
 
   --manifests <dir|file>  Network objects and Pods (YAML/JSON); repeatable; must exist
@@ -20,6 +21,7 @@ export const RUN_USAGE = `usage: multinet run --manifests <dir|file> [--conf-dir
   --bin-dir <dirs>        plugin dirs, colon-separated (default /opt/cni/bin)
   --state-dir <dir>       checkpoints, cache, sandbox registry (default /var/lib/multinet)
   --netns real|fake|auto  real network namespaces (root), fake paths, or real when possible (default auto)
+  --netns-prefix <prefix> sandbox namespace names are <prefix><12 hex> (default multinet-sb-)
   --interval <duration>   time between syncs, e.g. 2s, 500ms, 1m (default 2s)
   --once                  one sync, then exit
   --json                  one JSON line per pod after each sync
@@ -41,6 +43,8 @@ export interface RunFlags {
   readonly pluginDirs: string[];
   readonly stateDir: string;
   readonly netns: 'real' | 'fake' | 'auto';
+  /** `--netns-prefix`: 1-32 letters, digits or `-`. */
+  readonly netnsPrefix: string;
   readonly intervalMs: number;
   readonly once: boolean;
   readonly json: boolean;
@@ -67,6 +71,7 @@ export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): Run
       'bin-dir': { type: 'string', default: '/opt/cni/bin' },
       'state-dir': { type: 'string', default: '/var/lib/multinet' },
       netns: { type: 'string', default: 'auto' },
+      'netns-prefix': { type: 'string', default: DEFAULT_NETNS_PREFIX },
       interval: { type: 'string', default: '2s' },
       once: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
@@ -77,7 +82,7 @@ export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): Run
   });
   if (values.help) {
     return {
-      manifests: [], confDir: '', pluginDirs: [], stateDir: '', netns: 'auto', intervalMs: 0,
+      manifests: [], confDir: '', pluginDirs: [], stateDir: '', netns: 'auto', netnsPrefix: DEFAULT_NETNS_PREFIX, intervalMs: 0,
       once: false, json: false, help: true, debug: values.debug,
     };
   }
@@ -86,12 +91,17 @@ export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): Run
   if (netns !== 'real' && netns !== 'fake' && netns !== 'auto') {
     throw new TypeError(`Expected \`--netns\` to be real, fake or auto, got \`${netns}\``);
   }
+  const netnsPrefix = values['netns-prefix'];
+  if (!/^[A-Za-z0-9-]{1,32}$/.test(netnsPrefix)) {
+    throw new TypeError(`Expected \`--netns-prefix\` to be 1-32 letters, digits or '-', got \`${netnsPrefix}\``);
+  }
   return {
     manifests: values.manifests.map((p) => resolve(cwd, p)),
     confDir: resolve(cwd, values['conf-dir']),
     pluginDirs: values['bin-dir'].split(':').filter(Boolean).map((p) => resolve(cwd, p)),
     stateDir: resolve(cwd, values['state-dir']),
     netns,
+    netnsPrefix,
     intervalMs: parseDuration(values.interval),
     once: values.once,
     json: values.json,
@@ -157,6 +167,7 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
       pluginDirs: flags.pluginDirs,
       stateDir: flags.stateDir,
       netns: flags.netns,
+      netnsPrefix: flags.netnsPrefix,
       intervalMs: flags.intervalMs,
       watch: !flags.once,
       kubeconfig: flags.kubeconfig,

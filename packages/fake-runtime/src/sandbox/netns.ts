@@ -1,10 +1,11 @@
 /**
  * Network namespaces for sandboxes: real ones made with iproute2, or fake paths for runs
- * without root. Names are `multinet-sb-<12 hex of the sandbox ID>`; removal is by exact name.
+ * without root. Names are `<prefix><12 hex of the sandbox ID>` (prefix `multinet-sb-` unless a
+ * test suite picks its own); removal is by exact name.
  */
 import { execFile } from 'node:child_process';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { CniError } from '@multinet/cni-driver';
 
@@ -12,6 +13,23 @@ const run = promisify(execFile);
 
 /** Where `ip netns` keeps named namespaces. */
 export const NETNS_RUN_DIR = '/var/run/netns';
+
+/** The default prefix of sandbox namespace names. */
+export const DEFAULT_NETNS_PREFIX = 'multinet-sb-';
+
+const NETNS_PREFIX_PATTERN = /^[A-Za-z0-9-]{1,32}$/;
+
+/**
+ * Checks a namespace name prefix: 1–32 letters, digits or `-` (a file name under
+ * /var/run/netns, and safe to match by prefix).
+ *
+ * @throws {TypeError} when it is not
+ */
+export function validateNetnsPrefix(prefix: unknown): asserts prefix is string {
+  if (typeof prefix !== 'string' || !NETNS_PREFIX_PATTERN.test(prefix)) {
+    throw new TypeError(`Expected \`netnsPrefix\` to be 1-32 letters, digits or '-', got \`${JSON.stringify(prefix) ?? String(prefix)}\``);
+  }
+}
 
 /** How sandboxes get their network namespace. */
 export type NetnsMode = 'real' | 'fake';
@@ -25,13 +43,22 @@ export interface NetnsProvider {
   pathFor(sandboxId: string): string;
   /** Creates the namespace. @throws {CniError} SANDBOX_FAILED */
   create(sandboxId: string): Promise<string>;
-  /** Removes the namespace by exact name; a missing one is fine. @throws {CniError} SANDBOX_FAILED */
-  remove(sandboxId: string): Promise<void>;
+  /**
+   * Removes the namespace by exact name — the name in `netnsPath` (what the sandbox registry
+   * recorded, so a namespace made under another prefix is still found), else the one
+   * {@link NetnsProvider.nameFor} gives; a missing one is fine. @throws {CniError} SANDBOX_FAILED
+   */
+  remove(sandboxId: string, netnsPath?: string): Promise<void>;
 }
 
-/** The namespace name of a sandbox: `multinet-sb-<first 12 hex of its ID>`. */
-export function buildNetnsName(sandboxId: string): string {
-  return `multinet-sb-${sandboxId.slice(0, 12)}`;
+/** The namespace name of a sandbox: `<prefix><first 12 hex of its ID>`, prefix `multinet-sb-` by default. */
+export function buildNetnsName(sandboxId: string, prefix: string = DEFAULT_NETNS_PREFIX): string {
+  return `${prefix}${sandboxId.slice(0, 12)}`;
+}
+
+/** The name to remove: the recorded path's, when it lies in `dir`; else the prefix's. */
+function selectNameToRemove(dir: string, sandboxId: string, prefix: string, netnsPath: string | undefined): string {
+  return netnsPath !== undefined && dirname(netnsPath) === dir ? basename(netnsPath) : buildNetnsName(sandboxId, prefix);
 }
 
 /** True when this process can make real namespaces (root, and `ip` runs). */
@@ -44,13 +71,13 @@ export async function canCreateRealNetns(): Promise<boolean> {
 }
 
 /** Real namespaces via `ip netns add|delete` (never through a shell). */
-export function createRealNetnsProvider(): NetnsProvider {
+export function createRealNetnsProvider(prefix: string = DEFAULT_NETNS_PREFIX): NetnsProvider {
   return {
     mode: 'real',
-    nameFor: buildNetnsName,
-    pathFor: (sandboxId) => join(NETNS_RUN_DIR, buildNetnsName(sandboxId)),
+    nameFor: (sandboxId) => buildNetnsName(sandboxId, prefix),
+    pathFor: (sandboxId) => join(NETNS_RUN_DIR, buildNetnsName(sandboxId, prefix)),
     async create(sandboxId) {
-      const name = buildNetnsName(sandboxId);
+      const name = buildNetnsName(sandboxId, prefix);
       try {
         await run('ip', ['netns', 'add', name]);
       } catch (error) {
@@ -58,8 +85,8 @@ export function createRealNetnsProvider(): NetnsProvider {
       }
       return join(NETNS_RUN_DIR, name);
     },
-    async remove(sandboxId) {
-      const name = buildNetnsName(sandboxId);
+    async remove(sandboxId, netnsPath) {
+      const name = selectNameToRemove(NETNS_RUN_DIR, sandboxId, prefix, netnsPath);
       try {
         await run('ip', ['netns', 'delete', name]);
       } catch (error) {
@@ -72,12 +99,12 @@ export function createRealNetnsProvider(): NetnsProvider {
 }
 
 /** Fake namespaces: a plain file under `<stateDir>/fake-netns/` that only fake plugins accept. */
-export function createFakeNetnsProvider(stateDir: string): NetnsProvider {
+export function createFakeNetnsProvider(stateDir: string, prefix: string = DEFAULT_NETNS_PREFIX): NetnsProvider {
   const dir = join(stateDir, 'fake-netns');
-  const pathFor = (sandboxId: string): string => join(dir, buildNetnsName(sandboxId));
+  const pathFor = (sandboxId: string): string => join(dir, buildNetnsName(sandboxId, prefix));
   return {
     mode: 'fake',
-    nameFor: buildNetnsName,
+    nameFor: (sandboxId) => buildNetnsName(sandboxId, prefix),
     pathFor,
     async create(sandboxId) {
       await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -85,8 +112,8 @@ export function createFakeNetnsProvider(stateDir: string): NetnsProvider {
       await writeFile(path, '', { mode: 0o600 });
       return path;
     },
-    async remove(sandboxId) {
-      await rm(pathFor(sandboxId), { force: true });
+    async remove(sandboxId, netnsPath) {
+      await rm(join(dir, selectNameToRemove(dir, sandboxId, prefix, netnsPath)), { force: true });
     },
   };
 }

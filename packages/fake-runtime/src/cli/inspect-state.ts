@@ -1,0 +1,292 @@
+/**
+ * What `multinet inspect` reads: a state dir as an operator sees it after an incident, read
+ * without side effects. It takes no lock (a live `multinet run` holds the driver's), moves no
+ * bad record to quarantine and removes no temp file — unlike the checkpoint store's `list()`,
+ * which recovers as it reads. So the envelope check below is its own: the same rules as
+ * `@multinet/checkpoint` (kind, version, `sha256:` over the data's bytes), on a read-only path.
+ */
+import { createHash } from 'node:crypto';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import {
+  buildAttachmentStatus,
+  isCniError,
+  parsePodRecord,
+  POD_RECORD_KIND,
+  POD_RECORD_VERSION,
+  type AttachmentState,
+  type PodRecord,
+} from '@multinet/cni-driver';
+
+/** Who holds (or last held) the driver's state dir, from `<driver dir>/owner`. */
+export interface StateDirOwnerView {
+  readonly pid: number;
+  readonly hostname: string;
+  readonly since: string;
+  /** `true` when that process still runs (same pid and start time, on this host). */
+  readonly alive: boolean;
+}
+
+/** One attachment of a sandbox record. */
+export interface AttachmentView {
+  /** The network reference (`namespace/name`, or the conf network's name). */
+  readonly network: string;
+  readonly interface: string;
+  readonly isDefault: boolean;
+  /** The state of its last step: `planned`, `adding`, `added`, `deleting` or `del-failed`. */
+  readonly state: AttachmentState;
+  /** IPs of the ADD result (without prefix); empty until `added`. */
+  readonly ips: readonly string[];
+  readonly mac?: string | undefined;
+  /** The last failure of a step. */
+  readonly error?: { readonly code: string; readonly message: string } | undefined;
+  /** DELs tried and failed. */
+  readonly delAttempts: number;
+}
+
+/** One sandbox: its record, or only the runtime's registry entry when the driver has none. */
+export interface SandboxView {
+  readonly sandboxId: string;
+  readonly pod: { readonly namespace: string; readonly name: string; readonly uid: string };
+  readonly netns: string;
+  /** The record's phase, or `no-record` for a registered sandbox the driver has no record of. */
+  readonly phase: PodRecord['phase'] | 'no-record';
+  readonly createdAt?: string | undefined;
+  readonly updatedAt?: string | undefined;
+  readonly attachments: readonly AttachmentView[];
+  /** Attachments whose DEL is still owed (`deleting`, or `del-failed` with its last error). */
+  readonly pendingDeletes: readonly AttachmentView[];
+}
+
+/** A record file that a driver would refuse (and quarantine) the next time it reads it. */
+export interface UnreadableRecordView {
+  readonly file: string;
+  /** `RECORD_CORRUPT`, `RECORD_KIND_MISMATCH`, `RECORD_VERSION_UNSUPPORTED`, `RECORD_INVALID` or `READ_FAILED`. */
+  readonly code: string;
+  readonly reason: string;
+}
+
+/** A record file a driver moved to `pods/quarantine/`. */
+export interface QuarantinedFileView {
+  readonly file: string;
+  /** The sandbox ID the record was written under. */
+  readonly key: string;
+  readonly bytes: number;
+  readonly modifiedAt: string;
+}
+
+/** Everything `multinet inspect` shows. */
+export interface StateDirInspection {
+  readonly stateDir: string;
+  /** `runtime` for the state dir of `multinet run`/the fake runtime (driver state in `driver/`), `driver` for a bare driver's. */
+  readonly layout: 'runtime' | 'driver';
+  /** The driver's own state dir (`<stateDir>/driver` or `<stateDir>`). */
+  readonly driverDir: string;
+  readonly owner?: StateDirOwnerView | undefined;
+  readonly sandboxes: readonly SandboxView[];
+  readonly unreadable: readonly UnreadableRecordView[];
+  readonly quarantined: readonly QuarantinedFileView[];
+}
+
+const RECORD_SUFFIX = '.json';
+const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
+const HEAD = '{"kind":';
+const DATA_KEY = ',"data":';
+
+type EnvelopeVerdict = { readonly ok: true; readonly data: unknown } | { readonly ok: false; readonly code: string; readonly reason: string };
+
+const checksumOf = (json: string): string => `sha256:${createHash('sha256').update(json).digest('hex')}`;
+
+function checkHead(head: Record<string, unknown>): EnvelopeVerdict | undefined {
+  if (head['kind'] !== POD_RECORD_KIND) return { ok: false, code: 'RECORD_KIND_MISMATCH', reason: `its kind is ${JSON.stringify(head['kind']) ?? 'missing'}, expected ${JSON.stringify(POD_RECORD_KIND)}` };
+  if (head['version'] !== POD_RECORD_VERSION) return { ok: false, code: 'RECORD_VERSION_UNSUPPORTED', reason: `its version is ${JSON.stringify(head['version']) ?? 'missing'}, expected ${POD_RECORD_VERSION}` };
+  if (typeof head['checksum'] !== 'string') return { ok: false, code: 'RECORD_CORRUPT', reason: 'it has no checksum' };
+  return undefined;
+}
+
+/**
+ * Checks a pod record file's envelope as `@multinet/checkpoint` does: the checksum covers the
+ * data's bytes as written (the store's layout), or the re-encoded data for any other layout. Pure.
+ */
+export function parsePodRecordEnvelope(text: string): EnvelopeVerdict {
+  const dataAt = text.indexOf(DATA_KEY);
+  const end = text.trimEnd().length - 1;
+  if (text.startsWith(HEAD) && dataAt > 0 && text[end] === '}') {
+    let head: unknown;
+    try {
+      head = JSON.parse(`${text.slice(0, dataAt)}}`);
+    } catch {
+      head = undefined; // not the store's layout after all: the full parse below decides
+    }
+    if (typeof head === 'object' && head !== null) {
+      const problem = checkHead(head as Record<string, unknown>);
+      if (problem) return problem;
+      const dataJson = text.slice(dataAt + DATA_KEY.length, end);
+      if (checksumOf(dataJson) !== (head as Record<string, unknown>)['checksum']) return { ok: false, code: 'RECORD_CORRUPT', reason: 'checksum mismatch (torn or altered)' };
+      try {
+        return { ok: true, data: JSON.parse(dataJson) };
+      } catch {
+        return { ok: false, code: 'RECORD_CORRUPT', reason: 'its data is not JSON' };
+      }
+    }
+  }
+  if (text.trim() === '') return { ok: false, code: 'RECORD_CORRUPT', reason: 'the file is empty (torn write?)' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, code: 'RECORD_CORRUPT', reason: `it is not JSON (torn write?): ${(error as Error).message}` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('data' in value)) {
+    return { ok: false, code: 'RECORD_CORRUPT', reason: 'it is not a record envelope {kind, version, checksum, data}' };
+  }
+  const problem = checkHead(value as Record<string, unknown>);
+  if (problem) return problem;
+  const { data, checksum } = value as { data: unknown; checksum: string };
+  const dataJson = JSON.stringify(data) as string | undefined;
+  if (dataJson === undefined || checksumOf(dataJson) !== checksum) return { ok: false, code: 'RECORD_CORRUPT', reason: 'checksum mismatch (torn or altered)' };
+  return { ok: true, data };
+}
+
+/** The view of a record (pure). */
+export function buildSandboxView(record: PodRecord): SandboxView {
+  const attachments: AttachmentView[] = record.attachments.map((attachment) => {
+    const status = buildAttachmentStatus(attachment);
+    return {
+      network: attachment.network,
+      interface: attachment.ifName,
+      isDefault: attachment.isDefault,
+      state: attachment.state,
+      ips: attachment.state === 'added' ? status.ips : [],
+      ...(status.mac ? { mac: status.mac } : {}),
+      ...(attachment.error ? { error: attachment.error } : {}),
+      delAttempts: attachment.delAttempts,
+    };
+  });
+  return {
+    sandboxId: record.sandboxId,
+    pod: record.pod,
+    netns: record.netns,
+    phase: record.phase,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    attachments,
+    pendingDeletes: attachments.filter((a) => a.state === 'deleting' || a.state === 'del-failed'),
+  };
+}
+
+const isDir = (path: string): Promise<boolean> => stat(path).then((s) => s.isDirectory(), () => false);
+const exists = (path: string): Promise<boolean> => stat(path).then(() => true, () => false);
+const listDir = (path: string): Promise<string[]> => readdir(path).catch((error: NodeJS.ErrnoException) => {
+  if (error.code === 'ENOENT') return [];
+  throw error;
+});
+
+/** The start time of a live process (field 22 of /proc/<pid>/stat), as the driver records it. */
+async function readStartTime(pid: number): Promise<string | undefined> {
+  const text = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return fields[0] === 'Z' || fields[0] === 'X' ? undefined : fields[19];
+}
+
+async function readOwner(driverDir: string): Promise<StateDirOwnerView | undefined> {
+  let owner: { pid?: unknown; startTime?: unknown; hostname?: unknown; since?: unknown };
+  try {
+    owner = JSON.parse(await readFile(join(driverDir, 'owner'), 'utf8')) as typeof owner;
+  } catch {
+    return undefined;
+  }
+  if (typeof owner.pid !== 'number' || typeof owner.startTime !== 'string') return undefined;
+  const host = typeof owner.hostname === 'string' ? owner.hostname : '';
+  const alive = host === hostname() && (await readStartTime(owner.pid)) === owner.startTime;
+  return { pid: owner.pid, hostname: host, since: typeof owner.since === 'string' ? owner.since : '', alive };
+}
+
+async function readRuntimeSandboxes(stateDir: string): Promise<Array<{ sandboxId: string; pod: SandboxView['pod']; netns: string; createdAt?: string }>> {
+  const dir = join(stateDir, 'sandboxes');
+  const entries = [];
+  for (const name of (await listDir(dir)).sort()) {
+    if (!name.endsWith(RECORD_SUFFIX) || name.startsWith('.')) continue;
+    try {
+      const envelope = JSON.parse(await readFile(join(dir, name), 'utf8')) as { data?: { sandboxId?: unknown; pod?: SandboxView['pod']; netns?: unknown; createdAt?: unknown } };
+      const data = envelope.data;
+      if (typeof data?.sandboxId === 'string' && data.pod && typeof data.netns === 'string') {
+        entries.push({ sandboxId: data.sandboxId, pod: data.pod, netns: data.netns, ...(typeof data.createdAt === 'string' ? { createdAt: data.createdAt } : {}) });
+      }
+    } catch {
+      // The registry is the runtime's own bookkeeping; a bad entry shows up as nothing here.
+    }
+  }
+  return entries;
+}
+
+/**
+ * Reads a state dir — of `multinet run` (driver state in `<stateDir>/driver`) or of a bare driver —
+ * without taking its lock and without changing anything in it.
+ *
+ * @returns `undefined` when `stateDir` is not a directory
+ */
+export async function readStateDir(stateDir: string): Promise<StateDirInspection | undefined> {
+  if (!(await isDir(stateDir))) return undefined;
+  const nested = join(stateDir, 'driver');
+  const layout = (await exists(join(nested, 'pods'))) || (await exists(join(nested, 'owner'))) ? 'runtime' : 'driver';
+  const driverDir = layout === 'runtime' ? nested : stateDir;
+  const podsDir = join(driverDir, 'pods');
+
+  const sandboxes: SandboxView[] = [];
+  const unreadable: UnreadableRecordView[] = [];
+  for (const name of (await listDir(podsDir)).sort()) {
+    const key = name.endsWith(RECORD_SUFFIX) ? name.slice(0, -RECORD_SUFFIX.length) : '';
+    if (!KEY_PATTERN.test(key)) continue; // temp files (`.<key>.<random>.tmp`), the quarantine dir
+    const file = join(podsDir, name);
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue; // removed while we read
+      unreadable.push({ file, code: 'READ_FAILED', reason: (error as Error).message });
+      continue;
+    }
+    const verdict = parsePodRecordEnvelope(text);
+    if (!verdict.ok) {
+      unreadable.push({ file, code: verdict.code, reason: verdict.reason });
+      continue;
+    }
+    try {
+      sandboxes.push(buildSandboxView(parsePodRecord(verdict.data)));
+    } catch (error) {
+      unreadable.push({ file, code: isCniError(error) ? error.code : 'RECORD_INVALID', reason: (error as Error).message });
+    }
+  }
+
+  if (layout === 'runtime') {
+    const recorded = new Set(sandboxes.map((s) => s.sandboxId));
+    for (const entry of await readRuntimeSandboxes(stateDir)) {
+      if (recorded.has(entry.sandboxId)) continue;
+      sandboxes.push({ ...entry, phase: 'no-record', attachments: [], pendingDeletes: [] });
+    }
+  }
+
+  const quarantineDir = join(podsDir, 'quarantine');
+  const quarantined: QuarantinedFileView[] = [];
+  for (const name of (await listDir(quarantineDir)).sort()) {
+    if (name.startsWith('.')) continue;
+    const info = await stat(join(quarantineDir, name)).catch(() => undefined);
+    if (!info?.isFile()) continue;
+    // `<key>.<UTC time>.<random>.json`, as the checkpoint store names them.
+    const key = /^(.*)\.[^.]+\.[^.]+\.json$/.exec(name)?.[1] ?? name;
+    quarantined.push({ file: join(quarantineDir, name), key, bytes: info.size, modifiedAt: info.mtime.toISOString() });
+  }
+
+  return {
+    stateDir,
+    layout,
+    driverDir,
+    owner: await readOwner(driverDir),
+    sandboxes: sandboxes.sort((a, b) => `${a.pod.namespace}/${a.pod.name}/${a.sandboxId}`.localeCompare(`${b.pod.namespace}/${b.pod.name}/${b.sandboxId}`)),
+    unreadable,
+    quarantined,
+  };
+}
