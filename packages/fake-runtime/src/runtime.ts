@@ -154,8 +154,11 @@ export interface FakeRuntime extends EventEmitter<FakeRuntimeEvents> {
   crash(): void;
   /** True between a crash and the next `restart()`. */
   readonly crashed: boolean;
-  /** Stops the loop and the driver. Leaves pods set up (like a kubelet that exits). */
-  close(): Promise<void>;
+  /**
+   * Stops the loop and the driver. Leaves pods set up (like a kubelet that exits). With `abort`,
+   * plugin calls in flight are killed at once (each step is recorded; the next start finishes it).
+   */
+  close(options?: { readonly abort?: boolean | undefined }): Promise<void>;
 }
 
 const podName = (pod: { namespace: string; name: string }): string => `${pod.namespace}/${pod.name}`;
@@ -315,25 +318,58 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
     }
   }
 
-  async function runTurn(): Promise<SyncReport> {
+  /** Operations in flight, by pod UID. */
+  const busy = new Map<string, Promise<void>>();
+  function exclusively(uid: string, operation: () => Promise<void>): Promise<void> {
+    if (busy.has(uid)) return Promise.resolve();
+    const running = operation().finally(() => busy.delete(uid));
+    busy.set(uid, running);
+    return running;
+  }
+  const settleBusy = async (): Promise<void> => {
+    while (busy.size > 0) await Promise.allSettled([...busy.values()]);
+  };
+
+  /**
+   * Plans one turn and starts its operations; resolves once they are started, to the turn's
+   * report promise (boxed: an async function would flatten a returned promise and wait for it).
+   */
+  async function launchTurn(): Promise<{ readonly report: Promise<SyncReport> }> {
     const report: TurnReport = { setUp: [], failed: [], changed: [], tornDown: [], teardownFailed: [] };
+    const fail = (error: unknown): never => {
+      const err = error instanceof Error ? error : new Error(String(error));
+      emitter.emit('syncFailed', err);
+      throw err;
+    };
+    let operations: Promise<unknown>;
     try {
       await manifests?.sync();
       await driver.sync();
       const sandboxes = await registry.list();
       const decision = selectSyncActions(api.listPods(), sandboxes);
-      await Promise.all([
-        ...decision.toRemove.map((sandbox) => removeSandbox(sandbox, report)),
-        ...decision.toReconcile.map(({ pod, sandbox }) => reconcileOrReplace(pod, sandbox, report)),
-        ...decision.toCreate.map((pod) => createAndReconcile(pod, report)),
+      // One operation per pod at a time: a pod still busy from an earlier turn (a slow or hung
+      // plugin) is left to it, and every other pod gets its turn now.
+      operations = Promise.all([
+        ...decision.toRemove.map((sandbox) => exclusively(sandbox.pod.uid, () => removeSandbox(sandbox, report))),
+        ...decision.toReconcile.map(({ pod, sandbox }) => exclusively(pod.uid, () => reconcileOrReplace(pod, sandbox, report))),
+        ...decision.toCreate.map((pod) => exclusively(pod.uid, () => createAndReconcile(pod, report))),
       ]);
     } catch (error) {
-      const err = error instanceof Error ? error : new Error(String(error));
-      emitter.emit('syncFailed', err);
-      throw err;
+      return fail(error);
     }
-    emitter.emit('syncDone', report);
-    return report;
+    const done = operations.then(
+      () => {
+        emitter.emit('syncDone', report);
+        return report;
+      },
+      (error: unknown) => fail(error),
+    );
+    return { report: done };
+  }
+
+  /** One whole turn: planned, carried out, reported. */
+  async function runTurn(): Promise<SyncReport> {
+    return (await launchTurn()).report;
   }
 
   /** Makes a sandbox for a pod that has none, then sets its networks up. */
@@ -365,7 +401,8 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
 
   function syncOnce(): Promise<SyncReport> {
     if (crashError) return Promise.reject(crashError);
-    const next = (turn ?? Promise.resolve()).catch(() => undefined).then(runTurn);
+    // An explicit sync sees every pod: it lets operations in flight from the loop finish first.
+    const next = (turn ?? Promise.resolve()).catch(() => undefined).then(settleBusy).then(runTurn);
     // A crash cuts the turn short: its own promise never settles, the caller gets the crash.
     const raced = Promise.race([next, crashSignal]);
     turn = raced;
@@ -404,8 +441,17 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
     crash: () => crashNow(),
     start() {
       if (timer || crashError) return;
+      // Ticks never pile up: one is skipped while the previous one is still planning, and a
+      // turn waits only for the pods it started, never for one busy from an earlier turn.
+      let planning = false;
       const tick = (): void => {
-        syncOnce().catch(() => undefined);
+        if (planning || crashError) return;
+        planning = true;
+        const launched = Promise.race([launchTurn(), crashSignal]);
+        void launched.catch(() => undefined).finally(() => (planning = false));
+        const done = launched.then(({ report }) => Promise.race([report, crashSignal]));
+        done.catch(() => undefined);
+        turn = done;
       };
       tick();
       timer = setInterval(tick, options.intervalMs ?? 2000);
@@ -414,6 +460,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
       if (timer) clearInterval(timer);
       timer = undefined;
       await turn?.catch(() => undefined);
+      await settleBusy();
     },
     async restart() {
       await runtime.stop();
@@ -463,7 +510,13 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
         }
       });
     },
-    async close() {
+    async close(closeOptions?: { readonly abort?: boolean | undefined }) {
+      if (closeOptions?.abort && !crashError) {
+        // Kill the plugin calls in flight first: each step is recorded, the next start finishes it.
+        if (timer) clearInterval(timer);
+        timer = undefined;
+        await driver.close({ abort: true });
+      }
       await runtime.stop();
       if (crashError) await crashCleanup;
       else await driver.close();

@@ -101,6 +101,7 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
   // Aborted by close({ abort: true }): every plugin call of this driver is killed.
   const closing = new AbortController();
   let closed = false;
+  let closingDone: Promise<void> | undefined;
 
   let owned: Promise<OwnedState> | undefined;
   const takeOwnership = async (): Promise<OwnedState> => {
@@ -143,6 +144,16 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
     return running;
   }
 
+  /** The one close: waits for operations in flight, then lets go of everything. */
+  async function finishClose(): Promise<void> {
+    await Promise.allSettled([...inFlight]);
+    await catalog.close();
+    const state = owned ? await owned.catch(() => undefined) : undefined;
+    if (state) await executor.releaseFence?.(state.lock.fd);
+    if (ownsExecutor) await executor.close?.();
+    state?.lock.release();
+  }
+
   const objects = options.objectSource;
   return {
     confDir,
@@ -180,15 +191,11 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
     exclusive(task) {
       return track(() => gcLock.exclusive(async () => task(await own())));
     },
-    async close(closeOptions) {
-      closed = true;
+    close(closeOptions) {
       if (closeOptions?.abort) closing.abort();
-      await Promise.allSettled([...inFlight]);
-      await catalog.close();
-      const state = owned ? await owned.catch(() => undefined) : undefined;
-      if (state) await executor.releaseFence?.(state.lock.fd);
-      if (ownsExecutor) await executor.close?.();
-      state?.lock.release();
+      closed = true;
+      closingDone ??= finishClose();
+      return closingDone;
     },
   };
 }

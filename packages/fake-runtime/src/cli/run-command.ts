@@ -205,8 +205,11 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
   });
   runtime.on('syncFailed', (error) => logger.error({ err: error }, 'sync failed'));
   return new Promise<number>((resolveExit) => {
+    // SIGTERM/SIGINT: plugin calls in flight are killed and the loop ends within seconds; every
+    // step is recorded before it starts, so the next start finishes what was cut short.
     const stop = (): void => {
-      void runtime.close().then(() => resolveExit(0));
+      logger.info({}, 'stopping: killing plugin calls in flight');
+      void runtime.close({ abort: true }).then(() => resolveExit(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
