@@ -2,7 +2,7 @@
  * The nouns of multi-network pods: what a runtime hands the driver (a pod sandbox), what the
  * driver decides to do (a plan of attachments), and what it reports (pod network status).
  */
-import type { CniResult } from '@multinet/cni-types';
+import type { AttachmentRuntimeConfig, CniResult, SelectionFormat } from '@multinet/cni-types';
 import type { AttachmentRef, PlannedAttachment } from '../attach/attachment.ts';
 
 export type { AttachmentRef, PlannedAttachment } from '../attach/attachment.ts';
@@ -48,6 +48,13 @@ export interface PodSandbox extends PodRuntimeDetails {
   readonly netns: string;
   /** The pod this sandbox belongs to. */
   readonly pod: PodIdentity;
+  /**
+   * Per-attachment runtime config for runtimes that do not use annotations (as CRI-O's ocicni
+   * takes `RuntimeConfig` keyed by network): keyed by `<network>@<ifName>` or `<network>` (the
+   * attachment's network reference, e.g. `default/dbnet`), it reaches that attachment's plugins
+   * only and wins over what the pod's annotation asked for.
+   */
+  readonly attachmentRuntimeConfig?: Readonly<Record<string, AttachmentRuntimeConfig>> | undefined;
 }
 
 /** The ordered attachments of one sandbox: what the checkpoint stores and teardown replays. */
@@ -57,6 +64,10 @@ export interface PodPlan {
   readonly pod: PodIdentity;
   /** In ADD order; DEL runs in reverse. Loopback, when enabled, comes first with `ifName: 'lo'`. */
   readonly attachments: readonly PlannedAttachment[];
+  /** The selection format the pod's request was read from. */
+  readonly format?: SelectionFormat | undefined;
+  /** Other formats the pod carried, ignored by precedence. */
+  readonly ignoredFormats?: readonly SelectionFormat[] | undefined;
 }
 
 /** One attachment as reported in the pod's network status (NPWG network-status form). */
