@@ -65,6 +65,8 @@ export { selectReconcileSteps, type ReconcileSteps } from './attach/reconcile-st
 export type { RetryBackoffOptions } from './attach/retry-backoff.ts';
 export { acquireStateDirLock, type StateDirLock, type StateDirLockOptions, type StateDirOwner } from './fence/state-dir-lock.ts';
 export { buildPodNetworkStatus, buildAttachmentStatus } from './pod/pod-status.ts';
+export { NETWORK_STATUS_ANNOTATION, buildNetworkStatusEntry, formatNetworkStatusAnnotation, type NetworkStatusEntry, type NetworkStatusSource } from './status/network-status-annotation.ts';
+export { buildPodIPEntries } from './status/pod-ip-entries.ts';
 export type * from './pod/driver-api.ts';
 export type * from './pod/pod-types.ts';
 export { createSpawnerExecutor, type SpawnerExecutorOptions } from './invoke/spawner-executor.ts';

@@ -6,6 +6,8 @@ import type { AttachmentRuntimeConfig, CniResult, SelectionFormat } from '@multi
 import type { AttachmentRef, PlannedAttachment } from '../attach/attachment.ts';
 
 export type { AttachmentRef, PlannedAttachment } from '../attach/attachment.ts';
+import type { PodIPEntry } from '../status/pod-ip-entries.ts';
+export type { PodIPEntry } from '../status/pod-ip-entries.ts';
 
 /** The pod as the API knows it: identity, annotations and (KEP-3698) `spec.networks`. */
 export interface PodIdentity {
@@ -98,6 +100,13 @@ export interface PodNetworkStatus {
   readonly networks: readonly AttachmentStatus[];
   /** Wanted attachments that are not attached (their ADD failed; retried with backoff). */
   readonly failures?: readonly AttachmentFailure[] | undefined;
+  /**
+   * The value of the NPWG `k8s.v1.cni.cncf.io/network-status` annotation, ready to write, exactly
+   * as Multus writes it.
+   */
+  readonly networkStatusAnnotation?: string | undefined;
+  /** KEP-3698 `status.podIPs` entries (`ip`, `podNetwork`, `interfaceName`), every network's. */
+  readonly podIPEntries?: readonly PodIPEntry[] | undefined;
 }
 
 /** A wanted attachment that is not attached: its ADD failed, and a later reconcile retries it. */
