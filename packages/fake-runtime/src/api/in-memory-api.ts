@@ -55,6 +55,8 @@ export interface ApiEvents {
   podAdded: [pod: ApiPod];
   podDeleted: [pod: ApiPod];
   networkChanged: [network: ApiNetworkObject];
+  /** A pod's status was written (the Kubernetes source writes network-status back from it). */
+  podStatusWritten: [pod: ApiPod, status: ApiPodStatus];
 }
 
 /** The fake API server. */
@@ -147,7 +149,10 @@ export function createInMemoryApi(): InMemoryApi {
     getObject: (kind: NetworkObjectKind, namespace: string, name: string) => networks.get(buildObjectKey(kind, namespace, name)),
     listNetworks: (): ApiNetworkObject[] => [...networks.values()],
     setPodStatus(uid: string, status: ApiPodStatus): void {
-      if ([...pods.values()].some((pod) => pod.uid === uid)) statuses.set(uid, status);
+      const pod = [...pods.values()].find((p) => p.uid === uid);
+      if (!pod) return;
+      statuses.set(uid, status);
+      emitter.emit('podStatusWritten', pod, status);
     },
     getPodStatus(ref: string): ApiPodStatus | undefined {
       const pod = api.getPod(ref);

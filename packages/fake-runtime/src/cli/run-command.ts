@@ -13,7 +13,7 @@ import { formatCommandError } from './command-error.ts';
 /** Usage of `multinet run`. */
 export const RUN_USAGE = `usage: multinet run --manifests <dir|file> [--conf-dir <dir>] [--bin-dir <dir>[:<dir>...]]
                     [--state-dir <dir>] [--netns real|fake] [--interval <duration>]
-                    [--once] [--json] [--kubeconfig <path>] [--debug]
+                    [--once] [--json] [--kubeconfig <path> [--node <name>]] [--debug]
 
   --manifests <dir|file>  Network objects and Pods (YAML/JSON); repeatable; must exist
   --conf-dir <dir>        CNI conf dir (default /etc/cni/net.d); must exist
@@ -23,7 +23,9 @@ export const RUN_USAGE = `usage: multinet run --manifests <dir|file> [--conf-dir
   --interval <duration>   time between syncs, e.g. 2s, 500ms, 1m (default 2s)
   --once                  one sync, then exit
   --json                  one JSON line per pod after each sync
-  --kubeconfig <path>     passed to thick plugins
+  --kubeconfig <path>     passed to thick plugins; with --node, also the API server to use
+  --node <name>           run this node's pods from the API server of --kubeconfig (pods and
+                          network objects listed and watched; network-status written back)
   --debug                 print stack traces of failures
   -h, --help              show this help
 `;
@@ -45,6 +47,8 @@ export interface RunFlags {
   readonly once: boolean;
   readonly json: boolean;
   readonly kubeconfig?: string | undefined;
+  /** `--node`: run this node's pods from the API server of `kubeconfig`. */
+  readonly node?: string | undefined;
   /** `--help`: print the usage and do nothing else. */
   readonly help: boolean;
   /** `--debug`: stack traces of failures. */
@@ -71,6 +75,7 @@ export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): Run
       once: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
+      node: { type: 'string' },
       debug: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -81,13 +86,14 @@ export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): Run
       once: false, json: false, help: true, debug: values.debug,
     };
   }
-  if (!values.manifests?.length) throw new TypeError('Expected `--manifests <dir|file>`');
+  if (values.node !== undefined && values.kubeconfig === undefined) throw new TypeError('Expected `--kubeconfig <path>` with `--node`');
+  if (!values.manifests?.length && values.node === undefined) throw new TypeError('Expected `--manifests <dir|file>`');
   const netns = values.netns;
   if (netns !== 'real' && netns !== 'fake' && netns !== 'auto') {
     throw new TypeError(`Expected \`--netns\` to be real, fake or auto, got \`${netns}\``);
   }
   return {
-    manifests: values.manifests.map((p) => resolve(cwd, p)),
+    manifests: (values.manifests ?? []).map((p) => resolve(cwd, p)),
     confDir: resolve(cwd, values['conf-dir']),
     pluginDirs: values['bin-dir'].split(':').filter(Boolean).map((p) => resolve(cwd, p)),
     stateDir: resolve(cwd, values['state-dir']),
@@ -96,6 +102,7 @@ export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): Run
     once: values.once,
     json: values.json,
     kubeconfig: values.kubeconfig === undefined ? undefined : resolve(cwd, values.kubeconfig),
+    ...(values.node !== undefined ? { node: values.node } : {}),
     help: false,
     debug: values.debug,
   };
@@ -166,6 +173,8 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
     io.stderr(formatCommandError('multinet run: cannot start the runtime', error, flags.debug));
     return 1;
   }
+  // Loaded only with --node: @kubernetes/client-node is heavy.
+  const api = flags.node !== undefined ? (await import('../api/k8s-source.ts')).startK8sSource({ kubeconfig: flags.kubeconfig!, node: flags.node, api: runtime.api, logger }) : undefined;
   runtime.on('podSetUp', (pod, status) => logger.info({ pod, podIPs: status.podIPs }, 'pod networks set up'));
   runtime.on('podSetUpFailed', (pod, error) => logger.warn({ pod, error }, 'pod networks not set up'));
   runtime.on('podTornDown', (pod) => logger.info({ pod }, 'pod networks torn down'));
@@ -178,13 +187,17 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
 
   if (flags.once) {
     try {
+      await api?.synced;
       await runtime.syncOnce();
+      await api?.flush();
     } catch (error) {
       logger.error({ err: error }, 'sync failed');
+      await api?.close();
       await runtime.close();
       return 1;
     }
     if (flags.json) printPods(runtime, io);
+    await api?.close();
     await runtime.close();
     return 0;
   }
@@ -195,7 +208,7 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
   runtime.on('syncFailed', (error) => logger.error({ err: error }, 'sync failed'));
   return new Promise<number>((resolveExit) => {
     const stop = (): void => {
-      void runtime.close().then(() => resolveExit(0));
+      void (api ? api.close() : Promise.resolve()).then(() => runtime.close()).then(() => resolveExit(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
