@@ -66,7 +66,7 @@ describe('the fake-runtime README', () => {
     expect(plain).not.toMatch(/Tests .*\d+ failed/);
     expect(Number(/Tests\s+(\d+) passed/.exec(plain)?.[1])).toBeGreaterThanOrEqual(examples.length);
     expect(result.code).toBe(0);
-  });
+  }, 180_000);
 
   it('documents every error code of FAKE_RUNTIME_ERROR_CODES and no other', async () => {
     const readme = await readFile(README, 'utf8');

@@ -35,13 +35,15 @@ export { createCatalog, type Catalog, type CatalogOptions } from './config/catal
 export type { CatalogNetwork, CatalogPlugin, CatalogProblem, CatalogSnapshot } from './config/catalog-snapshot.ts';
 export { selectConfFiles, compareBytes, CONF_EXTENSIONS } from './config/conf-files.ts';
 export { SILENT_LOGGER, type Logger } from './internal/logger.ts';
-export type { ObjectSource, ObjectProblem } from './objects/object-source.ts';
+export { selectObject, type ObjectSource, type ObjectProblem } from './objects/object-source.ts';
 export { createStaticObjectSource, type StaticObjectSource } from './objects/static-source.ts';
 export { createDirWatcher, type DirWatcher, type DirChange } from './watch/chokidar-watcher.ts';
 export { createVersionNegotiator, type VersionNegotiator, type VersionNegotiatorOptions } from './version/version-negotiator.ts';
 export { buildPodPlan, resolveNetwork, type BuildPodPlanInput, type ResolvedNetwork } from './plan/build-pod-plan.ts';
-export { assignInterfaceNames, type InterfaceNameOptions } from './plan/interface-names.ts';
-export { buildPodArgs, buildCapabilityArgs } from './plan/pod-args.ts';
+export { assignInterfaceNames, type InterfaceNameOptions, type InterfaceNameRequest } from './plan/interface-names.ts';
+export { buildPodArgs, buildAttachmentArgs, buildCapabilityArgs } from './plan/pod-args.ts';
+export { resolveReference, type ResolvedReference } from './plan/resolve-reference.ts';
+export { buildNadConfig, buildMultusNetworkConfig, buildObjectConfigList, applyCniArgs, type ObjectConfig } from './plan/object-config.ts';
 export { buildThickConfig, buildLoopbackConfig } from './plan/thick-config.ts';
 export { createCniDriver, openCniDriver } from './pod/create-cni-driver.ts';
 export { POD_TRACING_CHANNEL, type PodOperationMessage } from './pod/pod-tracing.ts';
@@ -63,6 +65,8 @@ export { selectReconcileSteps, type ReconcileSteps } from './attach/reconcile-st
 export type { RetryBackoffOptions } from './attach/retry-backoff.ts';
 export { acquireStateDirLock, type StateDirLock, type StateDirLockOptions, type StateDirOwner } from './fence/state-dir-lock.ts';
 export { buildPodNetworkStatus, buildAttachmentStatus } from './pod/pod-status.ts';
+export { NETWORK_STATUS_ANNOTATION, buildNetworkStatusEntry, formatNetworkStatusAnnotation, type NetworkStatusEntry, type NetworkStatusSource } from './status/network-status-annotation.ts';
+export { buildPodIPEntries } from './status/pod-ip-entries.ts';
 export type * from './pod/driver-api.ts';
 export type * from './pod/pod-types.ts';
 export { createSpawnerExecutor, type SpawnerExecutorOptions } from './invoke/spawner-executor.ts';

@@ -123,6 +123,12 @@ export const CNI_ERROR_CODES = {
   STATE_DIR_UNSAFE: 'STATE_DIR_UNSAFE',
   /** ADD of a new attachment on a running pod failed; the pod's other attachments keep working. */
   ATTACHMENT_FAILED: 'ATTACHMENT_FAILED',
+  /** A selection asks for something its format has but the driver cannot map (DANM's own objects). */
+  SELECTION_UNSUPPORTED: 'SELECTION_UNSUPPORTED',
+  /** A pod names a KEP-3698 PodNetwork or PodNetworkAttachment that does not exist; it is not set up. */
+  POD_NETWORK_NOT_FOUND: 'POD_NETWORK_NOT_FOUND',
+  /** A pod names a KEP-3698 PodNetwork with `enabled: false`; it is not set up. */
+  POD_NETWORK_DISABLED: 'POD_NETWORK_DISABLED',
 } as const;
 
 /** A stable code from {@link CNI_ERROR_CODES}. */

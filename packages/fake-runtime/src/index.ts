@@ -16,3 +16,4 @@ export { main } from './cli/main.ts';
 export { noopPluginDir, noopPluginPath, demoFixturesDir } from './fixtures/fixture-paths.ts';
 export type { CommandIo } from './cli/run-command.ts';
 export type { ApiEvents } from './api/in-memory-api.ts';
+export { startK8sSource, type K8sSource, type K8sSourceOptions } from './api/k8s-source.ts';

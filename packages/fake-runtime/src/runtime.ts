@@ -20,6 +20,7 @@ import {
 } from '@multinet/cni-driver';
 import { createInMemoryApi, type ApiPod, type ApiPodStatus, type InMemoryApi } from './api/in-memory-api.ts';
 import { createApiObjectSource } from './api/api-object-source.ts';
+import { buildPodStatusExtras } from './api/pod-status-extras.ts';
 import { createManifestLoader, type ManifestLoader } from './api/manifest-loader.ts';
 import { selectSyncActions } from './loop/sync-pods.ts';
 import {
@@ -262,7 +263,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
       const error = failures.length
         ? { code: 'ATTACHMENT_FAILED', message: failures.map((f) => `${f.name} on ${f.interface}: ${f.message}`).join('; ') }
         : null;
-      api.setPodStatus(pod.uid, { sandboxId: sandbox.sandboxId, netns: sandbox.netns, podIPs: status.podIPs, networks: status.networks, error, ...(failures.length ? { failures } : {}) });
+      api.setPodStatus(pod.uid, { sandboxId: sandbox.sandboxId, netns: sandbox.netns, podIPs: status.podIPs, networks: status.networks, error, ...(failures.length ? { failures } : {}), ...buildPodStatusExtras(pod, status) });
       emitChanges(name, result);
       if (!ready.has(sandbox.sandboxId) && result.added.length > 0 && result.repaired.length === 0) {
         // A first setup (a sandbox recovered after a restart is ready without one).
@@ -281,7 +282,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
       // A running sandbox whose new request cannot be planned keeps what it has.
       const running = ready.has(sandbox.sandboxId) ? await driver.podStatus(sandbox.sandboxId).catch(() => undefined) : undefined;
       if (!running) ready.delete(sandbox.sandboxId);
-      api.setPodStatus(pod.uid, { sandboxId: sandbox.sandboxId, netns: sandbox.netns, podIPs: running?.podIPs ?? [], networks: running?.networks ?? [], error: failure });
+      api.setPodStatus(pod.uid, { sandboxId: sandbox.sandboxId, netns: sandbox.netns, podIPs: running?.podIPs ?? [], networks: running?.networks ?? [], error: failure, ...buildPodStatusExtras(pod, running) });
       report.failed.push({ pod: name, ...failure });
       emitter.emit('podSetUpFailed', name, failure);
     }
@@ -326,8 +327,9 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
     busy.set(uid, running);
     return running;
   }
+  // A crash abandons the dead life's operations (they never settle): they are forgotten, not awaited.
   const settleBusy = async (): Promise<void> => {
-    while (busy.size > 0) await Promise.allSettled([...busy.values()]);
+    while (busy.size > 0 && !crashError) await Promise.race([Promise.allSettled([...busy.values()]), crashSignal.catch(() => undefined)]);
   };
 
   /**
@@ -414,6 +416,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
     const where = fault ? ` ${fault.action === 'crash-before' ? 'before' : 'after'} ${fault.command} #${fault.nth} of network ${fault.network}` : '';
     const error = new FakeRuntimeError('RUNTIME_CRASHED', `the fake runtime crashed${where}`, fault ? { network: fault.network, command: fault.command, nth: fault.nth } : {});
     crashError = error;
+    busy.clear();
     const dead = life;
     dead.crash();
     if (timer) clearInterval(timer);

@@ -1,22 +1,23 @@
 /**
  * An in-memory object source, for programs and tests that hold their objects themselves.
  */
-import type { NetworkObject } from '@multinet/cni-types';
+import { buildObjectKey, selectObjectKind, type AnyNetworkObject, type NetworkObject } from '@multinet/cni-types';
 import type { ObjectSource } from './object-source.ts';
 
 /** An in-memory object source you can change. */
 export interface StaticObjectSource extends ObjectSource {
-  /** Adds or replaces a network object. */
-  setNetwork(network: NetworkObject): void;
-  /** Removes a network object. */
-  removeNetwork(namespace: string, name: string): void;
+  /** Adds or replaces a network object of any kind. */
+  setNetwork(network: AnyNetworkObject): void;
+  /** Removes a network object (the patch's `Network` unless `kind` says otherwise). */
+  removeNetwork(namespace: string, name: string, kind?: AnyNetworkObject['kind']): void;
   /** Every network object. */
-  listNetworks(): NetworkObject[];
+  listNetworks(): AnyNetworkObject[];
 }
 
-/** Creates an in-memory object source holding `networks`. */
-export function createStaticObjectSource(networks: readonly NetworkObject[] = []): StaticObjectSource {
-  const byKey = new Map(networks.map((n) => [`${n.namespace}/${n.name}`, n]));
+/** Creates an in-memory object source holding `networks` (objects of any kind). */
+export function createStaticObjectSource(networks: readonly AnyNetworkObject[] = []): StaticObjectSource {
+  const keyOf = (n: AnyNetworkObject): string => buildObjectKey(selectObjectKind(n), n.namespace, n.name);
+  const byKey = new Map(networks.map((n) => [keyOf(n), n]));
   let changed = true;
   return {
     async sync() {
@@ -24,14 +25,15 @@ export function createStaticObjectSource(networks: readonly NetworkObject[] = []
       changed = false;
       return was;
     },
-    getNetwork: (namespace, name) => byKey.get(`${namespace}/${name}`),
+    getNetwork: (namespace, name) => byKey.get(buildObjectKey('Network', namespace, name)) as NetworkObject | undefined,
+    getObject: (kind, namespace, name) => byKey.get(buildObjectKey(kind, namespace, name)),
     listNetworks: () => [...byKey.values()],
     setNetwork(network) {
-      byKey.set(`${network.namespace}/${network.name}`, network);
+      byKey.set(keyOf(network), network);
       changed = true;
     },
-    removeNetwork(namespace, name) {
-      changed = byKey.delete(`${namespace}/${name}`) || changed;
+    removeNetwork(namespace, name, kind) {
+      changed = byKey.delete(buildObjectKey(kind ?? 'Network', namespace, name)) || changed;
     },
   };
 }

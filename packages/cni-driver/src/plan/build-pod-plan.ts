@@ -2,21 +2,19 @@
  * From a pod sandbox to its plan: which networks, in which order, on which interfaces, with
  * which exact config bytes. Pure but for the VERSION calls of thick plugins (cached).
  */
-import {
-  CniError,
-  parseNetworkConfigList,
-  parseNetworkSelection,
-  type NetworkConfigList,
-  type NetworkSelection,
-} from '@multinet/cni-types';
+import { CniError, parseNetworkConfigList, parsePodNetworkRequest, type AttachmentRuntimeConfig, type NetworkConfigList, type WantedAttachment } from '@multinet/cni-types';
 import type { CatalogSnapshot } from '../config/catalog-snapshot.ts';
 import type { ObjectSource } from '../objects/object-source.ts';
 import type { PlannedAttachment } from '../attach/attachment.ts';
 import type { PodPlan, PodSandbox } from '../pod/pod-types.ts';
 import { assignInterfaceNames } from './interface-names.ts';
-import { validatePodPlan } from './validate-plan.ts';
-import { buildCapabilityArgs, buildPodArgs } from './pod-args.ts';
+import { applyCniArgs, buildObjectConfigList } from './object-config.ts';
+import { buildAttachmentArgs, buildCapabilityArgs, buildPodArgs } from './pod-args.ts';
+import { resolveReference, type ResolvedReference } from './resolve-reference.ts';
 import { buildLoopbackConfig, buildThickConfig } from './thick-config.ts';
+import { validatePodPlan } from './validate-plan.ts';
+
+export { resolveNetwork, type ResolvedNetwork } from './resolve-network.ts';
 
 /** What planning needs. */
 export interface BuildPodPlanInput {
@@ -37,60 +35,33 @@ export interface BuildPodPlanInput {
   readonly existing?: readonly PlannedAttachment[] | undefined;
 }
 
-/** How a requested network resolved. */
-export type ResolvedNetwork =
-  | { readonly kind: 'conf'; readonly list: NetworkConfigList }
-  | { readonly kind: 'thick'; readonly objectName: string; readonly pluginType: string; readonly pluginPath: string };
-
-/**
- * Resolves one requested network in the pod's namespace (or the one it names). A Network object
- * with an empty `spec.plugin` is thin: the conf network of the object's name. A non-empty one is
- * thick: that binary — unless a conf network has that name, which wins (as in the patch). With no
- * object of that name, a conf network of that name is used directly (the patch required an
- * object; we accept the conf network a runtime author plainly means).
- *
- * @throws {CniError} NETWORK_NOT_FOUND naming the pod, the network and what is missing
- */
-export function resolveNetwork(selection: NetworkSelection, podNamespace: string, catalog: CatalogSnapshot, objects?: ObjectSource): ResolvedNetwork {
-  const namespace = selection.namespace ?? podNamespace;
-  const object = objects?.getNetwork(namespace, selection.name);
-  const missing = (what: string): never => {
-    throw new CniError('NETWORK_NOT_FOUND', `network "${namespace}/${selection.name}" is not available: ${what}`, { network: `${namespace}/${selection.name}` });
-  };
-  if (!object) {
-    const list = catalog.networks.get(selection.name)?.list;
-    if (list) return { kind: 'conf', list };
-    return missing(`no Network object "${selection.name}" in namespace "${namespace}" and no conf network of that name`);
-  }
-  if (object.plugin === undefined) {
-    const list = catalog.networks.get(object.name)?.list;
-    return list ? { kind: 'conf', list } : missing(`thin network object, but no conf network named "${object.name}" in the conf dir`);
-  }
-  const conf = catalog.networks.get(object.plugin)?.list;
-  if (conf) return { kind: 'conf', list: conf };
-  const plugin = catalog.plugins.get(object.plugin);
-  return plugin
-    ? { kind: 'thick', objectName: object.name, pluginType: plugin.name, pluginPath: plugin.path }
-    : missing(`thick network object names plugin "${object.plugin}", which is not in the plugin dirs`);
+/** The runtime config the library API gives for an attachment: by `network@ifName`, else by `network`. */
+function selectApiRuntimeConfig(sandbox: PodSandbox, network: string, ifName: string): AttachmentRuntimeConfig | undefined {
+  const byKey = sandbox.attachmentRuntimeConfig;
+  return byKey?.[`${network}@${ifName}`] ?? byKey?.[network];
 }
 
+const mergeRuntimeConfig = (wanted: WantedAttachment, api: AttachmentRuntimeConfig | undefined): AttachmentRuntimeConfig => {
+  const { ref: _ref, ifName: _ifName, autoIfName: _auto, isDefault: _isDefault, ...own } = wanted;
+  return { ...own, ...(api ?? {}) };
+};
+
 /**
- * Builds the plan of a sandbox. No selection annotation: the default network alone, on eth0 (as
- * before multi-network). Otherwise the list is exhaustive and its first entry is the default
- * network; a network listed twice is attached twice. Loopback, when enabled and installed, comes
- * first on `lo`.
+ * Builds the plan of a sandbox from the pod's request in whichever format it used (see
+ * `parsePodNetworkRequest` for the precedence). No request: the default network alone on eth0.
+ * Loopback, when enabled and installed, comes first on `lo`. Interface names follow the format's
+ * rules; in a running sandbox existing interfaces keep their names.
  *
- * Everything ADD and DEL will check is checked here, before anything is recorded or run.
- *
- * @throws {CniError} SELECTION_INVALID, INTERFACE_NAME_INVALID, INTERFACE_NAME_CONFLICT,
- *   NETWORK_NOT_FOUND, NO_DEFAULT_NETWORK, VERSION_INCOMPATIBLE, CNI_ARGS_INVALID,
- *   CONTAINER_ID_INVALID, PLUGIN_TYPE_INVALID, NETNS_UNSAFE
+ * @throws {CniError} SELECTION_INVALID, SELECTION_UNSUPPORTED, INTERFACE_NAME_INVALID,
+ *   INTERFACE_NAME_CONFLICT, NETWORK_NOT_FOUND, NETWORK_OBJECT_INVALID, NO_DEFAULT_NETWORK,
+ *   POD_NETWORK_NOT_FOUND, POD_NETWORK_DISABLED, VERSION_INCOMPATIBLE
  */
 export async function buildPodPlan(input: BuildPodPlanInput): Promise<PodPlan> {
   const { sandbox, catalog } = input;
   const podRef = `${sandbox.pod.namespace}/${sandbox.pod.name}`;
-  const cniArgs = buildPodArgs(sandbox);
+  const podArgs = buildPodArgs(sandbox);
   const attachments: PlannedAttachment[] = [];
+  let request;
   try {
     const loopback = catalog.plugins.get('loopback');
     if (input.loopback && loopback) {
@@ -102,58 +73,70 @@ export async function buildPodPlan(input: BuildPodPlanInput): Promise<PodPlan> {
         isDefault: false,
         configText: buildLoopbackConfig(cniVersion),
         cniVersion,
-        cniArgs,
+        cniArgs: podArgs,
         capabilityArgs: {},
         source: 'loopback',
       });
     }
-    const selections = parseNetworkSelection(sandbox.pod.annotations);
-    if (selections === undefined) {
-      const network = catalog.defaultNetwork;
-      if (!network) throw new CniError('NO_DEFAULT_NETWORK', 'no valid network config in the conf dir to serve as the default network');
-      const [ifName] = assignInterfaceNames([{ name: network.name }], { refs: [network.name], existing: input.existing?.filter((a) => a.ifName !== 'lo') });
-      attachments.push({
-        network: network.name,
-        networkName: network.name,
-        ifName: ifName!,
-        isDefault: true,
-        configText: network.list.bytes,
-        cniVersion: network.list.cniVersion,
-        cniArgs,
-        capabilityArgs: buildCapabilityArgs(sandbox),
-        source: 'conf',
-      });
-    } else {
-      const refs = selections.map((selection) => `${selection.namespace ?? sandbox.pod.namespace}/${selection.name}`);
-      const ifNames = assignInterfaceNames(selections, { refs, existing: input.existing?.filter((a) => a.ifName !== 'lo') });
-      for (const [index, selection] of selections.entries()) {
-        let resolved: ResolvedNetwork;
-        try {
-          resolved = resolveNetwork(selection, sandbox.pod.namespace, catalog, input.objects);
-        } catch (error) {
-          // A network the running sandbox already has stays as it was made, resolvable or not.
-          const made = input.existing?.find((a) => a.network === refs[index] && a.ifName === ifNames[index]);
-          if (!made || !(error instanceof CniError) || error.code !== 'NETWORK_NOT_FOUND') throw error;
-          attachments.push({ ...made, isDefault: index === 0 });
-          continue;
-        }
-        const common = {
-          network: refs[index]!,
-          ifName: ifNames[index]!,
-          isDefault: index === 0,
-          cniArgs,
-          capabilityArgs: buildCapabilityArgs(sandbox, selection),
-        };
-        if (resolved.kind === 'conf') {
-          attachments.push({ ...common, networkName: resolved.list.name, configText: resolved.list.bytes, cniVersion: resolved.list.cniVersion, source: 'conf' });
-        } else {
-          const cniVersion = await input.negotiate(resolved.pluginType, resolved.pluginPath);
-          const configText = buildThickConfig(resolved.objectName, resolved.pluginType, cniVersion, input.kubeconfig);
-          // Validate what we wrote, as we validate what we read.
-          const list = parseNetworkConfigList(configText);
-          attachments.push({ ...common, networkName: list.name, configText, cniVersion: list.cniVersion, source: 'thick' });
-        }
+    request = parsePodNetworkRequest({ namespace: sandbox.pod.namespace, annotations: sandbox.pod.annotations, networks: sandbox.pod.networks });
+    const existing = input.existing?.filter((a) => a.ifName !== 'lo');
+    const resolved: Array<ResolvedReference | CniError> = request.attachments.map((wanted) => {
+      try {
+        return resolveReference(wanted.ref, sandbox.pod.namespace, catalog, input.objects);
+      } catch (error) {
+        // A network the running sandbox already has stays as it was made, resolvable or not.
+        if (error instanceof CniError && error.code === 'NETWORK_NOT_FOUND' && existing?.length) return error;
+        throw error;
       }
+    });
+    const refs = resolved.map((r, i) => (r instanceof CniError ? (r.details.network ?? request!.attachments[i]!.ref.name) : r.network));
+    const ifNames = assignInterfaceNames(
+      request.attachments.map((w, i) => {
+        const r = resolved[i]!;
+        const ifName = w.ifName ?? (!(r instanceof CniError) && r.kind === 'object' ? r.ifName : undefined);
+        return { ifName, autoIfName: w.autoIfName };
+      }),
+      { refs, existing, freeName: request.freeName },
+    );
+    const patchRules = request.format === 'alpha' || request.format === 'default';
+    for (const [index, wanted] of request.attachments.entries()) {
+      const r = resolved[index]!;
+      const ifName = ifNames[index]!;
+      if (r instanceof CniError) {
+        const made = existing?.find((a) => a.network === refs[index] && a.ifName === ifName);
+        if (!made) throw r;
+        attachments.push({ ...made, isDefault: wanted.isDefault });
+        continue;
+      }
+      const config = mergeRuntimeConfig(wanted, selectApiRuntimeConfig(sandbox, r.network, ifName));
+      const common = {
+        network: r.network,
+        ifName,
+        isDefault: wanted.isDefault,
+        cniArgs: patchRules ? podArgs : buildAttachmentArgs(podArgs, config),
+        capabilityArgs: buildCapabilityArgs(sandbox, config, patchRules ? { everyNetwork: true } : { isDefault: wanted.isDefault }),
+      };
+      let list: NetworkConfigList;
+      let source: PlannedAttachment['source'];
+      if (r.kind === 'conf') {
+        list = applyCniArgs(r.list, config.cniArgs);
+        source = 'conf';
+      } else if (r.kind === 'thick') {
+        const cniVersion = await input.negotiate(r.pluginType, r.pluginPath);
+        // Validate what we wrote, as we validate what we read.
+        list = parseNetworkConfigList(buildThickConfig(r.objectName, r.pluginType, cniVersion, input.kubeconfig));
+        source = 'thick';
+      } else {
+        let cniVersion: string | undefined;
+        if (r.config.versionFrom !== undefined) {
+          const plugin = catalog.plugins.get(r.config.versionFrom);
+          if (!plugin) throw new CniError('NETWORK_NOT_FOUND', `network "${r.network}" is not available: its config has no cniVersion and plugin "${r.config.versionFrom}" is not in the plugin dirs to ask`, { network: r.network });
+          cniVersion = await input.negotiate(plugin.name, plugin.path);
+        }
+        list = buildObjectConfigList(r.config, cniVersion, config.cniArgs);
+        source = 'object';
+      }
+      attachments.push({ ...common, networkName: list.name, configText: list.bytes, cniVersion: list.cniVersion, source });
     }
   } catch (error) {
     if (error instanceof CniError && error.details.pod === undefined) {
@@ -161,7 +144,15 @@ export async function buildPodPlan(input: BuildPodPlanInput): Promise<PodPlan> {
     }
     throw error;
   }
-  const plan: PodPlan = { sandboxId: sandbox.sandboxId, netns: sandbox.netns, pod: sandbox.pod, attachments };
+  const plan: PodPlan = {
+    sandboxId: sandbox.sandboxId,
+    netns: sandbox.netns,
+    pod: sandbox.pod,
+    attachments,
+    format: request.format,
+    ...(request.ignored.length ? { ignoredFormats: request.ignored } : {}),
+  };
+  // Everything ADD and DEL will check is checked here, before anything is recorded or run.
   try {
     validatePodPlan(plan);
   } catch (error) {

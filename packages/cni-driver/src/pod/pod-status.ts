@@ -4,6 +4,8 @@
 import { listResultInterfaces, listResultIps, parseResult, type CniResult } from '@multinet/cni-types';
 import type { AttachmentRecord, PodRecord } from '../attach/sandbox-record.ts';
 import type { AttachmentFailure, AttachmentStatus, PodNetworkStatus } from './pod-types.ts';
+import { formatNetworkStatusAnnotation } from '../status/network-status-annotation.ts';
+import { buildPodIPEntries } from '../status/pod-ip-entries.ts';
 
 const stripPrefix = (cidr: string): string => cidr.split('/')[0] ?? cidr;
 
@@ -37,7 +39,8 @@ export function buildAttachmentStatus(attachment: AttachmentRecord): AttachmentS
 
 /**
  * The sandbox's status: pod IPs are the default network's first IPv4 and first IPv6 (as kubelet
- * keeps at most one of each); every attachment but loopback is listed.
+ * keeps at most one of each); every attachment but loopback is listed; the NPWG network-status
+ * annotation's value, ready to write, and KEP-3698 pod IP entries.
  */
 export function buildPodNetworkStatus(record: PodRecord, failures: readonly AttachmentFailure[] = []): PodNetworkStatus {
   const networks = record.attachments.filter((a) => a.source !== 'loopback' && a.state === 'added').map(buildAttachmentStatus);
@@ -45,5 +48,13 @@ export function buildPodNetworkStatus(record: PodRecord, failures: readonly Atta
   const primaryResult = primary ? resultOf(primary) : undefined;
   const ips = primaryResult ? listResultIps(primaryResult) : [];
   const podIPs = [ips.find((ip) => ip.family === 4), ips.find((ip) => ip.family === 6)].flatMap((ip) => (ip ? [stripPrefix(ip.address)] : []));
-  return { sandboxId: record.sandboxId, netns: record.netns, podIPs, networks, ...(failures.length ? { failures } : {}) };
+  return {
+    sandboxId: record.sandboxId,
+    netns: record.netns,
+    podIPs,
+    networks,
+    ...(failures.length ? { failures } : {}),
+    networkStatusAnnotation: formatNetworkStatusAnnotation(networks),
+    podIPEntries: buildPodIPEntries(networks),
+  };
 }

@@ -2,10 +2,12 @@
  * The nouns of multi-network pods: what a runtime hands the driver (a pod sandbox), what the
  * driver decides to do (a plan of attachments), and what it reports (pod network status).
  */
-import type { CniResult } from '@multinet/cni-types';
+import type { AttachmentRuntimeConfig, CniResult, SelectionFormat } from '@multinet/cni-types';
 import type { AttachmentRef, PlannedAttachment } from '../attach/attachment.ts';
 
 export type { AttachmentRef, PlannedAttachment } from '../attach/attachment.ts';
+import type { PodIPEntry } from '../status/pod-ip-entries.ts';
+export type { PodIPEntry } from '../status/pod-ip-entries.ts';
 
 /** The pod as the API knows it: identity, annotations and (KEP-3698) `spec.networks`. */
 export interface PodIdentity {
@@ -48,6 +50,13 @@ export interface PodSandbox extends PodRuntimeDetails {
   readonly netns: string;
   /** The pod this sandbox belongs to. */
   readonly pod: PodIdentity;
+  /**
+   * Per-attachment runtime config for runtimes that do not use annotations (as CRI-O's ocicni
+   * takes `RuntimeConfig` keyed by network): keyed by `<network>@<ifName>` or `<network>` (the
+   * attachment's network reference, e.g. `default/dbnet`), it reaches that attachment's plugins
+   * only and wins over what the pod's annotation asked for.
+   */
+  readonly attachmentRuntimeConfig?: Readonly<Record<string, AttachmentRuntimeConfig>> | undefined;
 }
 
 /** The ordered attachments of one sandbox: what the checkpoint stores and teardown replays. */
@@ -57,6 +66,10 @@ export interface PodPlan {
   readonly pod: PodIdentity;
   /** In ADD order; DEL runs in reverse. Loopback, when enabled, comes first with `ifName: 'lo'`. */
   readonly attachments: readonly PlannedAttachment[];
+  /** The selection format the pod's request was read from. */
+  readonly format?: SelectionFormat | undefined;
+  /** Other formats the pod carried, ignored by precedence. */
+  readonly ignoredFormats?: readonly SelectionFormat[] | undefined;
 }
 
 /** One attachment as reported in the pod's network status (NPWG network-status form). */
@@ -87,6 +100,13 @@ export interface PodNetworkStatus {
   readonly networks: readonly AttachmentStatus[];
   /** Wanted attachments that are not attached (their ADD failed; retried with backoff). */
   readonly failures?: readonly AttachmentFailure[] | undefined;
+  /**
+   * The value of the NPWG `k8s.v1.cni.cncf.io/network-status` annotation, ready to write, exactly
+   * as Multus writes it.
+   */
+  readonly networkStatusAnnotation?: string | undefined;
+  /** KEP-3698 `status.podIPs` entries (`ip`, `podNetwork`, `interfaceName`), every network's. */
+  readonly podIPEntries?: readonly PodIPEntry[] | undefined;
 }
 
 /** A wanted attachment that is not attached: its ADD failed, and a later reconcile retries it. */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CniError, formatIssues } from '../errors.ts';
+import { describeObjectSource, type ObjectSourceRef } from './object-metadata.ts';
 
 /** The API group/version of the patch's Network object. */
 export const NETWORK_OBJECT_API_VERSION = 'alpha.network.k8s.io/v1';
@@ -26,20 +27,16 @@ export const NetworkObjectSchema = z.looseObject({
 
 /** A network a pod can name: thin (conf network) or thick (plugin binary). */
 export interface NetworkObject {
+  /** The patch's objects have no kind field of their own in this model; `Network` when set. */
+  readonly kind?: 'Network' | undefined;
   readonly namespace: string;
   readonly name: string;
   /** The plugin binary of a thick network; `undefined` for a thin one. */
   readonly plugin?: string | undefined;
 }
 
-/** Where an object came from, for messages. */
-export interface ObjectSourceRef {
-  readonly file?: string | undefined;
-  readonly index?: number | undefined;
-}
-
-const describeSource = (source?: ObjectSourceRef): string =>
-  source?.file ? ` in ${source.file}${source.index === undefined ? '' : ` (document ${source.index + 1})`}` : '';
+export type { ObjectSourceRef } from './object-metadata.ts';
+const describeSource = describeObjectSource;
 
 /**
  * Validates a Network object. A missing `spec` is an error, as in the patch

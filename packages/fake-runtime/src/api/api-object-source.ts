@@ -17,5 +17,6 @@ export function createApiObjectSource(api: InMemoryApi): ObjectSource {
       return was;
     },
     getNetwork: (namespace, name): NetworkObject | undefined => api.getNetwork(namespace, name),
+    getObject: (kind, namespace, name) => api.getObject(kind, namespace, name),
   };
 }

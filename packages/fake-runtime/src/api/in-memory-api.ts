@@ -3,7 +3,7 @@
  * runtime runs, with the pod status the sync loop writes back.
  */
 import { EventEmitter } from 'node:events';
-import type { NetworkObject, PodNetworkStatus } from '@multinet/cni-driver';
+import { buildObjectKey, selectObjectKind, type AnyNetworkObject, type NetworkObject, type NetworkObjectKind, type PodIPEntry, type PodNetworkStatus, type SelectionFormat } from '@multinet/cni-driver';
 import { derivePodUid } from './pod-uid.ts';
 
 /** A pod as the fake API holds it (the subset of v1 Pod that networking needs). */
@@ -28,6 +28,14 @@ export interface ApiPodStatus {
   readonly error: { readonly code: string; readonly message: string } | null;
   /** Wanted attachments that are not attached yet (their ADD failed; retried with backoff). */
   readonly failures?: PodNetworkStatus['failures'] | undefined;
+  /** The selection format the pod's request was read from (`undefined` when it could not be read). */
+  readonly format?: SelectionFormat | undefined;
+  /** Other formats the pod carried, ignored by precedence. */
+  readonly ignoredFormats?: readonly SelectionFormat[] | undefined;
+  /** The `k8s.v1.cni.cncf.io/network-status` annotation as written back. */
+  readonly networkStatusAnnotation?: string | undefined;
+  /** KEP-3698 `status.podIPs` entries as written back. */
+  readonly podIPEntries?: readonly PodIPEntry[] | undefined;
 }
 
 /** A pod to add: `uid` and `namespace` may be left out. */
@@ -39,14 +47,16 @@ export interface PodInput {
   readonly networks?: readonly unknown[] | undefined;
 }
 
-/** A network object as the API holds it (thin when `plugin` is undefined). */
-export type ApiNetworkObject = NetworkObject;
+/** A network object as the API holds it: any kind (the patch's Network has no `kind`). */
+export type ApiNetworkObject = AnyNetworkObject;
 
 /** Events of the API: something a watcher (the sync loop) should look at. */
 export interface ApiEvents {
   podAdded: [pod: ApiPod];
   podDeleted: [pod: ApiPod];
   networkChanged: [network: ApiNetworkObject];
+  /** A pod's status was written (the Kubernetes source writes network-status back from it). */
+  podStatusWritten: [pod: ApiPod, status: ApiPodStatus];
 }
 
 /** The fake API server. */
@@ -61,10 +71,12 @@ export interface InMemoryApi extends EventEmitter<ApiEvents> {
   listPods(): ApiPod[];
   /** Adds or replaces a network object. */
   setNetwork(network: ApiNetworkObject): void;
-  /** Removes a network object; returns whether it existed. */
-  removeNetwork(namespace: string, name: string): boolean;
-  /** A network object. */
-  getNetwork(namespace: string, name: string): ApiNetworkObject | undefined;
+  /** Removes a network object (the patch's `Network` unless `kind` says otherwise); returns whether it existed. */
+  removeNetwork(namespace: string, name: string, kind?: NetworkObjectKind): boolean;
+  /** The patch's Network object of that name. */
+  getNetwork(namespace: string, name: string): NetworkObject | undefined;
+  /** A network object of any kind (PodNetwork: namespace `''`). */
+  getObject(kind: NetworkObjectKind, namespace: string, name: string): ApiNetworkObject | undefined;
   /** All network objects. */
   listNetworks(): ApiNetworkObject[];
   /** Writes a pod's status (by UID); ignored when the pod is gone. */
@@ -122,20 +134,25 @@ export function createInMemoryApi(): InMemoryApi {
     },
     listPods: (): ApiPod[] => [...pods.values()],
     setNetwork(network: ApiNetworkObject): void {
-      networks.set(keyOf(network.namespace, network.name), network);
+      networks.set(buildObjectKey(selectObjectKind(network), network.namespace, network.name), network);
       emitter.emit('networkChanged', network);
     },
-    removeNetwork(namespace: string, name: string): boolean {
-      const network = networks.get(keyOf(namespace, name));
+    removeNetwork(namespace: string, name: string, kind: NetworkObjectKind = 'Network'): boolean {
+      const key = buildObjectKey(kind, namespace, name);
+      const network = networks.get(key);
       if (!network) return false;
-      networks.delete(keyOf(namespace, name));
+      networks.delete(key);
       emitter.emit('networkChanged', network);
       return true;
     },
-    getNetwork: (namespace: string, name: string) => networks.get(keyOf(namespace, name)),
+    getNetwork: (namespace: string, name: string) => networks.get(buildObjectKey('Network', namespace, name)) as NetworkObject | undefined,
+    getObject: (kind: NetworkObjectKind, namespace: string, name: string) => networks.get(buildObjectKey(kind, namespace, name)),
     listNetworks: (): ApiNetworkObject[] => [...networks.values()],
     setPodStatus(uid: string, status: ApiPodStatus): void {
-      if ([...pods.values()].some((pod) => pod.uid === uid)) statuses.set(uid, status);
+      const pod = [...pods.values()].find((p) => p.uid === uid);
+      if (!pod) return;
+      statuses.set(uid, status);
+      emitter.emit('podStatusWritten', pod, status);
     },
     getPodStatus(ref: string): ApiPodStatus | undefined {
       const pod = api.getPod(ref);

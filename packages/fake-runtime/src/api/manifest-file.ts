@@ -5,16 +5,17 @@ import { parseAllDocuments } from 'yaml';
 import {
   CniError,
   isCniError,
-  parseNetworkObject,
+  parseAnyNetworkObject,
   parsePodManifest,
-  type NetworkObject,
+  type AnyNetworkObject,
   type PodManifest,
   type ObjectProblem,
 } from '@multinet/cni-driver';
 
 /** What one manifest file holds. */
 export interface ManifestContents {
-  readonly networks: NetworkObject[];
+  /** Network objects of every kind (patch Network, NAD, PodNetwork, PodNetworkAttachment, Multus-2017 Network). */
+  readonly networks: AnyNetworkObject[];
   readonly pods: PodManifest[];
   readonly problems: ObjectProblem[];
 }
@@ -26,7 +27,7 @@ const problemOf = (file: string, error: unknown): ObjectProblem => ({
 });
 
 /**
- * Parses a manifest's text. Each document is a `Network`, a `Pod`, or a `List` of them; other
+ * Parses a manifest's text. Each document is a network object of any kind, a `Pod`, or a `List` of them; other
  * kinds are ignored; a bad document becomes a problem and never stops the others.
  */
 export function parseManifestText(text: string, file: string): ManifestContents {
@@ -44,8 +45,11 @@ export function parseManifestText(text: string, file: string): ManifestContents 
       if (item === null || item === undefined) continue;
       const kind = (item as { kind?: unknown }).kind;
       try {
-        if (kind === 'Network') contents.networks.push(parseNetworkObject(item, { file, index }));
-        else if (kind === 'Pod') contents.pods.push(parsePodManifest(item, { file, index }));
+        if (kind === 'Pod') contents.pods.push(parsePodManifest(item, { file, index }));
+        else {
+          const network = parseAnyNetworkObject(item, { file, index });
+          if (network) contents.networks.push(network);
+        }
       } catch (error) {
         contents.problems.push(problemOf(file, error));
       }

@@ -2,7 +2,7 @@
  * Keeps the fake API in step with manifest files: what the manifests add, change or drop is
  * applied to the API on each sync; pods and networks added programmatically are left alone.
  */
-import type { Logger, ObjectProblem } from '@multinet/cni-driver';
+import { buildObjectKey, selectObjectKind, type AnyNetworkObject, type Logger, type ObjectProblem } from '@multinet/cni-driver';
 import { createManifestObjectSource } from './manifest-source.ts';
 import type { InMemoryApi } from './in-memory-api.ts';
 
@@ -41,11 +41,11 @@ export function createManifestLoader(options: ManifestLoaderOptions): ManifestLo
         if (ownPods.get(key) !== text || !options.api.getPod(key)) options.api.addPod(pod);
       }
       ownPods = new Map([...pods].map(([key, pod]) => [key, JSON.stringify(pod)]));
-      const networks = new Map(source.listNetworks().map((n) => [`${n.namespace}/${n.name}`, n]));
-      for (const key of ownNetworks.keys()) {
+      const networks = new Map(source.listNetworks().map((n) => [buildObjectKey(selectObjectKind(n), n.namespace, n.name), n]));
+      for (const [key, text] of ownNetworks) {
         if (!networks.has(key)) {
-          const [namespace = '', name = ''] = key.split('/');
-          options.api.removeNetwork(namespace, name);
+          const gone = JSON.parse(text) as AnyNetworkObject;
+          options.api.removeNetwork(gone.namespace, gone.name, selectObjectKind(gone));
         }
       }
       for (const [key, network] of networks) if (ownNetworks.get(key) !== JSON.stringify(network)) options.api.setNetwork(network);

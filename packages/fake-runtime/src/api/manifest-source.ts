@@ -4,7 +4,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAbsolute } from 'node:path';
-import { compareBytes, createDirWatcher, SILENT_LOGGER, type DirWatcher, type Logger, type NetworkObject, type ObjectProblem, type ObjectSource, type PodManifest } from '@multinet/cni-driver';
+import { buildObjectKey, compareBytes, createDirWatcher, selectObjectKind, SILENT_LOGGER, type AnyNetworkObject, type DirWatcher, type Logger, type NetworkObject, type ObjectProblem, type ObjectSource, type PodManifest } from '@multinet/cni-driver';
 import { parseManifestText } from './manifest-file.ts';
 
 /** Options of {@link createManifestObjectSource}. */
@@ -38,7 +38,7 @@ export interface ManifestObjectSource extends ObjectSource {
   /** Resolves when the watcher is live. */
   readonly ready: Promise<void>;
   /** Every network object of the manifests. */
-  listNetworks(): NetworkObject[];
+  listNetworks(): AnyNetworkObject[];
   /** Every pod of the manifests. */
   listPods(): PodManifest[];
   /** Documents skipped at the last sync. */
@@ -58,7 +58,7 @@ export function createManifestObjectSource(options: ManifestObjectSourceOptions)
     if (!isAbsolute(p)) throw new TypeError(`Expected \`paths[${i}]\` to be an absolute path, got \`${JSON.stringify(p)}\``);
   });
   const logger = (options.logger ?? SILENT_LOGGER).child({ component: 'manifests' });
-  let networks = new Map<string, NetworkObject>();
+  let networks = new Map<string, AnyNetworkObject>();
   let pods: PodManifest[] = [];
   let problems: ObjectProblem[] = [];
   let dirty = true;
@@ -80,7 +80,7 @@ export function createManifestObjectSource(options: ManifestObjectSourceOptions)
       if (watching && !dirty) return false;
       dirty = false;
       const files = await listManifestFiles(options.paths);
-      const nextNetworks = new Map<string, NetworkObject>();
+      const nextNetworks = new Map<string, AnyNetworkObject>();
       const nextPods: PodManifest[] = [];
       const nextProblems: ObjectProblem[] = [];
       const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => undefined)));
@@ -88,7 +88,7 @@ export function createManifestObjectSource(options: ManifestObjectSourceOptions)
         const text = texts[i];
         if (text === undefined) return;
         const contents = parseManifestText(text, file);
-        for (const n of contents.networks) nextNetworks.set(`${n.namespace}/${n.name}`, n);
+        for (const n of contents.networks) nextNetworks.set(buildObjectKey(selectObjectKind(n), n.namespace, n.name), n);
         nextPods.push(...contents.pods);
         nextProblems.push(...contents.problems);
       });
@@ -103,7 +103,8 @@ export function createManifestObjectSource(options: ManifestObjectSourceOptions)
       }
       return changed;
     },
-    getNetwork: (namespace, name) => networks.get(`${namespace}/${name}`),
+    getNetwork: (namespace, name) => networks.get(buildObjectKey('Network', namespace, name)) as NetworkObject | undefined,
+    getObject: (kind, namespace, name) => networks.get(buildObjectKey(kind, namespace, name)),
     listNetworks: () => [...networks.values()],
     listPods: () => [...pods],
     async close() {

@@ -19,6 +19,7 @@ export const USAGE = `usage: multinet [--debug] <command> [options]
 commands:
   cnitool add|check|del|gc|status <net> <netns>   run a network like the CNI project's cnitool
   run --manifests <dir|file> ...                  the fake runtime's sync loop
+  plan --manifests <dir|file> --conf-dir <dir>    dry run: formats, attachments, exact plugin configs
   demo [--real]                                   the main job on embedded fixtures
   inspect --state-dir <dir> [--json]              sandboxes, attachments, pending DELs of a state dir
 
@@ -30,7 +31,7 @@ options:
 exit status: 0 success, 1 failure, 2 usage error
 `;
 
-const COMMANDS = ['cnitool', 'run', 'demo', 'inspect'] as const;
+const COMMANDS = ['cnitool', 'run', 'plan', 'demo', 'inspect'] as const;
 
 function usageError(io: CommandIo, message: string): number {
   io.stderr(`multinet: ${message}\n${USAGE}`);
@@ -85,6 +86,10 @@ export async function main(argv: readonly string[], io: CommandIo = STDIO): Prom
       case 'run': {
         const { runRunCommand } = await import('./run-command.ts');
         return await runRunCommand(debug ? [...rest, '--debug'] : rest, io);
+      }
+      case 'plan': {
+        const { runPlanCommand } = await import('./plan-command.ts');
+        return await runPlanCommand(rest, io);
       }
       case 'demo': {
         const { runDemoCommand } = await import('./demo-command.ts');

@@ -14,6 +14,12 @@ export interface PodLine {
   error: { code: string; message: string } | null;
   /** Wanted attachments not attached yet, with why (retried with backoff). */
   failures: Array<{ name: string; interface: string; code: string; message: string; attempts: number }>;
+  /** The selection format the pod's request was read from (null when it could not be read). */
+  format: string | null;
+  /** The `k8s.v1.cni.cncf.io/network-status` annotation's value as written back. */
+  networkStatus: string | null;
+  /** KEP-3698 pod IP entries. */
+  podIPEntries: Array<{ ip: string; podNetwork: string; interfaceName: string }>;
 }
 
 /** Builds the line of a pod from the status the loop wrote back. Pure. */
@@ -33,5 +39,8 @@ export function buildPodLine(pod: ApiPod, status: ApiPodStatus | undefined): Pod
     })),
     error: status?.error ? { code: status.error.code, message: status.error.message } : null,
     failures: (status?.failures ?? []).map((f) => ({ name: f.name, interface: f.interface, code: f.code, message: f.message, attempts: f.attempts })),
+    format: status?.format ?? null,
+    networkStatus: status?.networkStatusAnnotation ?? null,
+    podIPEntries: (status?.podIPEntries ?? []).map((e) => ({ ip: e.ip, podNetwork: e.podNetwork, interfaceName: e.interfaceName })),
   };
 }

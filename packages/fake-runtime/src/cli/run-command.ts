@@ -14,7 +14,7 @@ import { DEFAULT_NETNS_PREFIX } from '../sandbox/netns.ts';
 /** Usage of `multinet run`. */
 export const RUN_USAGE = `usage: multinet run --manifests <dir|file> [--conf-dir <dir>] [--bin-dir <dir>[:<dir>...]]
                     [--state-dir <dir>] [--netns real|fake] [--netns-prefix <prefix>] [--interval <duration>]
-                    [--once] [--json] [--kubeconfig <path>] [--debug]
+                    [--once] [--json] [--kubeconfig <path> [--node <name>]] [--debug]
 
   --manifests <dir|file>  Network objects and Pods (YAML/JSON); repeatable; must exist
   --conf-dir <dir>        CNI conf dir (default /etc/cni/net.d); must exist
@@ -25,7 +25,9 @@ export const RUN_USAGE = `usage: multinet run --manifests <dir|file> [--conf-dir
   --interval <duration>   time between syncs, e.g. 2s, 500ms, 1m (default 2s)
   --once                  one sync, then exit
   --json                  one JSON line per pod after each sync
-  --kubeconfig <path>     passed to thick plugins
+  --kubeconfig <path>     passed to thick plugins; with --node, also the API server to use
+  --node <name>           run this node's pods from the API server of --kubeconfig (pods and
+                          network objects listed and watched; network-status written back)
   --debug                 print stack traces of failures
   -h, --help              show this help
 `;
@@ -49,6 +51,8 @@ export interface RunFlags {
   readonly once: boolean;
   readonly json: boolean;
   readonly kubeconfig?: string | undefined;
+  /** `--node`: run this node's pods from the API server of `kubeconfig`. */
+  readonly node?: string | undefined;
   /** `--help`: print the usage and do nothing else. */
   readonly help: boolean;
   /** `--debug`: stack traces of failures. */
@@ -76,6 +80,7 @@ export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): Run
       once: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
+      node: { type: 'string' },
       debug: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -86,7 +91,8 @@ export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): Run
       once: false, json: false, help: true, debug: values.debug,
     };
   }
-  if (!values.manifests?.length) throw new TypeError('Expected `--manifests <dir|file>`');
+  if (values.node !== undefined && values.kubeconfig === undefined) throw new TypeError('Expected `--kubeconfig <path>` with `--node`');
+  if (!values.manifests?.length && values.node === undefined) throw new TypeError('Expected `--manifests <dir|file>`');
   const netns = values.netns;
   if (netns !== 'real' && netns !== 'fake' && netns !== 'auto') {
     throw new TypeError(`Expected \`--netns\` to be real, fake or auto, got \`${netns}\``);
@@ -96,7 +102,7 @@ export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): Run
     throw new TypeError(`Expected \`--netns-prefix\` to be 1-32 letters, digits or '-', got \`${netnsPrefix}\``);
   }
   return {
-    manifests: values.manifests.map((p) => resolve(cwd, p)),
+    manifests: (values.manifests ?? []).map((p) => resolve(cwd, p)),
     confDir: resolve(cwd, values['conf-dir']),
     pluginDirs: values['bin-dir'].split(':').filter(Boolean).map((p) => resolve(cwd, p)),
     stateDir: resolve(cwd, values['state-dir']),
@@ -106,6 +112,7 @@ export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): Run
     once: values.once,
     json: values.json,
     kubeconfig: values.kubeconfig === undefined ? undefined : resolve(cwd, values.kubeconfig),
+    ...(values.node !== undefined ? { node: values.node } : {}),
     help: false,
     debug: values.debug,
   };
@@ -177,6 +184,8 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
     io.stderr(formatCommandError('multinet run: cannot start the runtime', error, flags.debug));
     return 1;
   }
+  // Loaded only with --node: @kubernetes/client-node is heavy.
+  const api = flags.node !== undefined ? (await import('../api/k8s-source.ts')).startK8sSource({ kubeconfig: flags.kubeconfig!, node: flags.node, api: runtime.api, logger }) : undefined;
   runtime.on('podSetUp', (pod, status) => logger.info({ pod, podIPs: status.podIPs }, 'pod networks set up'));
   runtime.on('podSetUpFailed', (pod, error) => logger.warn({ pod, error }, 'pod networks not set up'));
   runtime.on('podTornDown', (pod) => logger.info({ pod }, 'pod networks torn down'));
@@ -189,13 +198,17 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
 
   if (flags.once) {
     try {
+      await api?.synced;
       await runtime.syncOnce();
+      await api?.flush();
     } catch (error) {
       logger.error({ err: error }, 'sync failed');
+      await api?.close();
       await runtime.close();
       return 1;
     }
     if (flags.json) printPods(runtime, io);
+    await api?.close();
     await runtime.close();
     return 0;
   }
@@ -209,7 +222,7 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
     // step is recorded before it starts, so the next start finishes what was cut short.
     const stop = (): void => {
       logger.info({}, 'stopping: killing plugin calls in flight');
-      void runtime.close({ abort: true }).then(() => resolveExit(0));
+      void (api ? api.close() : Promise.resolve()).then(() => runtime.close({ abort: true })).then(() => resolveExit(0));
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
