@@ -8,11 +8,12 @@ import {
   CniError,
   parseCniArgs,
   parseNetworkConfigFile,
-  resultFamily,
   type CniResult,
   type NetworkConfigList,
 } from '@multinet/cni-types';
 import { createCniConfig } from '../chain/cni-config.ts';
+import { formatIndentedJsonLikeGo } from '../chain/go-json.ts';
+import { buildGoResult } from '../chain/go-result.ts';
 import { compareBytes } from '../config/conf-files.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
 
@@ -61,28 +62,17 @@ export function buildCnitoolContainerId(netns: string): string {
   return `cnitool-${createHash('sha512').update(netns).digest('hex').slice(0, 20)}`;
 }
 
-const FIELD_ORDER: Readonly<Record<string, readonly string[]>> = {
-  '020': ['cniVersion', 'ip4', 'ip6', 'dns'],
-  '040': ['cniVersion', 'interfaces', 'ips', 'routes', 'dns'],
-  '100': ['cniVersion', 'interfaces', 'ips', 'routes', 'dns'],
-};
-
 /**
- * Prints a result as Go's `json.MarshalIndent(result, "", "    ")` of libcni's result struct:
- * its field order, `dns` always present, HTML-safe escaping, no trailing newline.
+ * Prints a result as cnitool does (`result.Print()`: Go's `json.MarshalIndent(result, "", "    ")`
+ * of libcni's struct of the result's own version): its field order, `dns` always present,
+ * HTML-safe escaping, no trailing newline.
  */
 export function formatCnitoolResult(result: CniResult): string {
-  const fields = FIELD_ORDER[resultFamily(result.cniVersion)] ?? [];
-  const source = result as Record<string, unknown>;
-  const ordered: Record<string, unknown> = {};
-  for (const field of fields) {
-    if (source[field] !== undefined) ordered[field] = source[field];
-  }
-  ordered['dns'] = source['dns'] ?? {};
-  return JSON.stringify(ordered, null, 4).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+  return formatIndentedJsonLikeGo(buildGoResult(result), '    ');
 }
 
-function parseCapArgs(text: string | undefined): Record<string, unknown> | undefined {
+/** cnitool's `json.Unmarshal(CAP_ARGS, &map)`: `null` leaves the map nil, as if unset. */
+export function parseCapArgs(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined || text === '') return undefined;
   let value: unknown;
   try {
@@ -90,7 +80,8 @@ function parseCapArgs(text: string | undefined): Record<string, unknown> | undef
   } catch {
     throw new CniError('CAPABILITY_ARGS_INVALID', `CAP_ARGS is not valid JSON: ${JSON.stringify(text.slice(0, 100))}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
     throw new CniError('CAPABILITY_ARGS_INVALID', 'CAP_ARGS must be a JSON object');
   }
   return value as Record<string, unknown>;
