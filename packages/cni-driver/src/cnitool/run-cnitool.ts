@@ -15,6 +15,7 @@ import { createCniConfig } from '../chain/cni-config.ts';
 import { formatIndentedJsonLikeGo } from '../chain/go-json.ts';
 import { buildGoResult } from '../chain/go-result.ts';
 import { compareBytes } from '../config/conf-files.ts';
+import { createExecaExecutor } from '../invoke/execa-executor.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
 
 /** Where cnitool reads and writes. */
@@ -117,7 +118,8 @@ export async function runCnitool(argv: readonly string[], io: CnitoolIo): Promis
     const ifName = io.env['CNI_IFNAME'] === undefined ? 'eth0' : io.env['CNI_IFNAME'];
     const netns = resolve(io.cwd ?? process.cwd(), netnsArg);
     const pluginDirs = (io.env['CNI_PATH'] ?? '').split(':').filter(Boolean).map((dir) => resolve(io.cwd ?? process.cwd(), dir));
-    const cni = createCniConfig({ pluginDirs, cacheDir: resolve(cacheDir), executor: io.executor, baseEnv: io.env });
+    // A one-shot command is a small process: spawning from it directly is cheapest.
+    const cni = createCniConfig({ pluginDirs, cacheDir: resolve(cacheDir), executor: io.executor ?? createExecaExecutor(), baseEnv: io.env });
     const rt = { containerId: buildCnitoolContainerId(netns), netns, ifName, args, ...(capabilityArgs ? { capabilityArgs } : {}) };
     switch (verb) {
       case 'add': {
