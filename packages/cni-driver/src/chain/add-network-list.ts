@@ -45,6 +45,7 @@ export async function addNetworkList(ctx: ChainContext, list: NetworkConfigList,
     const result = parseResult(answer, { cniVersion: list.cniVersion, source: `plugin type="${plugin.type}"` });
     prevResult = result;
   }
+  if (ctx.writeResultCache === false) return prevResult;
   await writeCachedResult(ctx.cacheDir, {
     containerId: rt.containerId,
     configText: list.bytes,
