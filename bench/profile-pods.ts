@@ -17,7 +17,7 @@ const pods = Number(podsArg);
 const concurrency = Number(concArg);
 const executor = executorName === 'execa' ? createExecaExecutor() : executorName === 'node-spawner' ? createNodeSpawnerExecutor() : await createSpawnerExecutor();
 const stateDir = await mkdtemp(join(tmpdir(), 'multinet-profile-'));
-const driver = createCniDriver({ confDir, pluginDirs: [pluginDir], stateDir, executor, loopback: false, watch: false, maxConcurrentPods: concurrency, durability: durability as 'power-loss' | 'process-crash' });
+const driver = createCniDriver({ confDir, pluginDirs: [pluginDir], stateDir, executor, loopback: false, maxConcurrentPods: concurrency, durability: durability as 'power-loss' | 'process-crash' });
 const sandboxes = Array.from({ length: pods }, (_, i) => ({
   sandboxId: randomBytes(32).toString('hex'),
   netns: '/tmp/fake-netns',
@@ -26,7 +26,7 @@ const sandboxes = Array.from({ length: pods }, (_, i) => ({
 // Warm-up pod (helper start, JIT), not counted.
 await driver.setUpPod({ ...sandboxes[0]!, sandboxId: randomBytes(32).toString('hex') });
 const add = process.hrtime.bigint();
-await runPool(sandboxes, concurrency, (s) => driver.setUpPod(s));
+await runPool(sandboxes, concurrency, async (s) => void (await driver.setUpPod(s)));
 const addMs = msSince(add);
 const del = process.hrtime.bigint();
 await runPool(sandboxes, concurrency, (s) => driver.tearDownPod(s.sandboxId));

@@ -218,12 +218,12 @@ describe('one owner per state dir', () => {
     await expect(waiting).resolves.toEqual([]);
   });
 
-  it('kills the plugin a SIGKILLed owner left running before it touches that sandbox, then undoes its ADD', async () => {
+  it('kills the plugin a SIGKILLed owner left running (execa executor: plugins outlive it) before it touches that sandbox, then undoes its ADD', async () => {
     await writeNoopControl(logOf('anet'), { ADD: { sleepMs: 600_000 } });
     const root = dirname(dirname(fileURLToPath(import.meta.url)));
     const child = spawn(
       process.execPath,
-      ['--conditions=@multinet/source', '--import', 'tsx', join(root, 'test', 'support', 'fence-child.ts'), JSON.stringify({ confDir, binDir, stateDir, sandboxId: 'web-sandbox', netns: join(dir, 'netns', 'web-sandbox'), networks: 'anet' })],
+      ['--conditions=@multinet/source', '--import', 'tsx', join(root, 'test', 'support', 'fence-child.ts'), JSON.stringify({ confDir, binDir, stateDir, sandboxId: 'web-sandbox', netns: join(dir, 'netns', 'web-sandbox'), networks: 'anet', executor: 'execa' })],
       { cwd: root, stdio: 'ignore' },
     );
     let started: Awaited<ReturnType<typeof readNoopLog>> = [];
@@ -237,6 +237,31 @@ describe('one owner per state dir', () => {
     const driver = openDriver();
     await driver.listSandboxes();
     expect(isAlive(pluginPid)).toBe(false);
+    const status = await driver.setUpPod(pod('anet'));
+    expect(status.networks.map((n) => n.interface)).toEqual(['eth0']);
+    expect(await calls('anet')).toEqual(['ADD eth0', 'DEL eth0', 'ADD eth0']);
+  });
+
+  it('with the default spawner helper, a SIGKILLed owner\'s plugin dies with it, and the next owner undoes its ADD', async () => {
+    await writeNoopControl(logOf('anet'), { ADD: { sleepMs: 600_000 } });
+    const root = dirname(dirname(fileURLToPath(import.meta.url)));
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@multinet/source', '--import', 'tsx', join(root, 'test', 'support', 'fence-child.ts'), JSON.stringify({ confDir, binDir, stateDir, sandboxId: 'web-sandbox', netns: join(dir, 'netns', 'web-sandbox'), networks: 'anet' })],
+      { cwd: root, stdio: 'ignore' },
+    );
+    let started: Awaited<ReturnType<typeof readNoopLog>> = [];
+    while (started.length === 0) started = await readNoopLog(logOf('anet')).catch(() => []);
+    const pluginPid = started[0]!.pid;
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    // The helper sees its stdin close and kills the plugin's group: wait for that.
+    for (let i = 0; i < 200_000 && isAlive(pluginPid); i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(isAlive(pluginPid)).toBe(false);
+
+    await writeNoopControl(logOf('anet'), {});
+    const driver = openDriver();
+    await driver.listSandboxes();
     const status = await driver.setUpPod(pod('anet'));
     expect(status.networks.map((n) => n.interface)).toEqual(['eth0']);
     expect(await calls('anet')).toEqual(['ADD eth0', 'DEL eth0', 'ADD eth0']);

@@ -21,7 +21,7 @@ export interface RecordLogOptions<T> {
   readonly kind: string;
   /** The schema version written in each entry and checked on read (an integer ≥ 0). */
   readonly version: number;
-  /** Validates a record's data and returns the typed value; runs on write and on the first read of each entry. */
+  /** Validates a record's data and returns the typed value; runs when an entry is read (not on write). */
   readonly parse: (data: unknown) => T;
   /** Checks a parsed value against its key; a throw makes it RECORD_INVALID. @default none */
   readonly check?: ((value: T, key: string) => void) | undefined;

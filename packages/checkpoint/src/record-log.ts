@@ -46,7 +46,9 @@ export interface RecordLog<T> {
   /**
    * Appends a record for `key`. Entries of one log are appended in call order.
    *
-   * @throws {CheckpointError} KEY_INVALID, RECORD_INVALID (no JSON form, or `check` refuses it; nothing written), WRITE_FAILED
+   * Not validated here (`parse` and `check` run when an entry is read back from the disk).
+   *
+   * @throws {CheckpointError} KEY_INVALID, RECORD_INVALID (no JSON form; nothing written), WRITE_FAILED
    */
   write(key: string, value: T, options?: RecordLogWriteOptions): Promise<void>;
   /**
@@ -271,13 +273,8 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
     durability: o.durability,
     async write(key, value, options) {
       validateKey(key);
-      if (o.check) {
-        try {
-          o.check(value, key);
-        } catch (error) {
-          throw new CheckpointError('RECORD_INVALID', `refused to write the record of ${key}: ${messageOf(error)}`, { key }, { cause: error });
-        }
-      }
+      // Validated once, where it comes in: a value from the caller is the caller's own; an entry
+      // from the disk is checked (parse, check) when read.
       const frame = encode(key, value);
       // The index follows call order (as the file does); a failed append puts the old entry back.
       const previous = frames.get(key);

@@ -9,6 +9,8 @@ import type { Logger } from '../internal/logger.ts';
 export interface ChainContext {
   readonly executor: PluginExecutor;
   readonly pluginDirs: readonly string[];
+  /** The path of a plugin the caller already found (the catalog's listing); others are looked up. @default none */
+  readonly knownPluginPath?: ((type: string) => string | undefined) | undefined;
   /** libcni-format cache dir (`<cacheDir>/results/...`). */
   readonly cacheDir: string;
   readonly timeoutMs: number;

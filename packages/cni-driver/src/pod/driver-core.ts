@@ -122,7 +122,9 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
           return { prevResult: undefined };
         }
       };
-      const chain: ChainContext = { ...cni.context, cacheFsync: false, writeResultCache: options.libcniCache ?? false, readKnownResult, fenceFd: lock.fd, signal: closing.signal };
+      // The catalog has listed (and stat'ed) the plugin dirs: a plugin it knows needs no lookup.
+      const knownPluginPath = (type: string): string | undefined => catalog.snapshot.plugins.get(type)?.path;
+      const chain: ChainContext = { ...cni.context, knownPluginPath, cacheFsync: false, writeResultCache: options.libcniCache ?? false, readKnownResult, fenceFd: lock.fd, signal: closing.signal };
       const removed = [
         ...(await removeInterruptedWrites(options.stateDir)),
         ...(await removeInterruptedWrites(join(cacheDir, 'results'))),
