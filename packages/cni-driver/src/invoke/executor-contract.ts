@@ -163,6 +163,24 @@ export function describeExecutorContract(name: string, noopPath: string, setup: 
       }
     });
 
+    it('gives a fenced call its fence while an unfenced call runs, and releasing the fence leaves that call alone', async () => {
+      const plugin = join(dir, 'fd3-mixed');
+      await writeFile(plugin, '#!/bin/sh\nreadlink /proc/self/fd/3\n');
+      await chmod(plugin, 0o755);
+      const unfenced = under.executor.execPlugin(await request({ ADD: { sleepMs: 500 } }));
+      const fenced = join(dir, 'fence-mixed');
+      const handle = await open(fenced, 'w');
+      try {
+        const outcome = await under.executor.execPlugin({ ...(await request({})), path: plugin, fenceFd: handle.fd });
+        expect(outcome.stdout.trim()).toBe(fenced);
+        await under.executor.releaseFence?.(handle.fd);
+      } finally {
+        await handle.close();
+      }
+      const done = await unfenced;
+      expect([done.exitCode, done.spawnError]).toEqual([0, undefined]);
+    });
+
     it('lets go of every copy of the fence descriptor once releaseFence resolves', async () => {
       const plugin = join(dir, 'fd3');
       await writeFile(plugin, '#!/bin/sh\nreadlink /proc/self/fd/3\n');

@@ -1,7 +1,7 @@
 /**
  * The parent side of a spawner helper: one long-lived process that starts plugins on request,
- * over the frames of spawner-protocol.ts. The helper is started lazily, restarted if it dies,
- * and started again with another fd 3 when the fence changes. Shared by the C helper
+ * over the frames of spawner-protocol.ts. A helper is started lazily (one per fence fd, which it
+ * hands on to its plugins as their fd 3) and restarted if it dies. Shared by the C helper
  * (native/spawner.c) and the Node helper (node-spawner-helper.ts).
  */
 import type { ChildProcessByStdio } from 'node:child_process';
@@ -49,20 +49,20 @@ function toOutcome(response: SpawnerResponse): PluginExecOutcome {
  * must give the helper `fenceFd` (when set) as its fd 3 and the frames protocol on stdin/stdout.
  */
 export function createHelperExecutor(startHelper: (fenceFd: number | undefined) => HelperProcess): PluginExecutor {
-  let helper: HelperProcess | undefined;
-  let pending = Buffer.alloc(0);
+  /** One helper per fence: every plugin a helper starts inherits its fd 3, so fences never mix. */
+  interface Helper {
+    readonly child: HelperProcess;
+    readonly waiting: Map<number, (response: SpawnerResponse) => void>;
+    pending: Buffer;
+  }
+  const helpers = new Map<number | undefined, Helper>();
   let nextId = 1;
-  const waiting = new Map<number, (response: SpawnerResponse) => void>();
 
-  const failAll = (): void => {
-    for (const [id, resolve] of waiting) resolve({ id, kind: 2, status: -1, flags: 0, stdout: Buffer.alloc(0), stderr: Buffer.from('spawner helper exited') });
-    waiting.clear();
-  };
-
-  const stopHelper = async (): Promise<void> => {
-    const child = helper;
-    helper = undefined;
-    if (!child) return;
+  const stopHelper = async (fenceFd: number | undefined): Promise<void> => {
+    const helper = helpers.get(fenceFd);
+    if (!helper) return;
+    helpers.delete(fenceFd);
+    const { child } = helper;
     // Held while closing: an unref'd helper would let the loop end before its exit arrives.
     setRef(child, true);
     await new Promise<void>((resolve) => {
@@ -72,31 +72,30 @@ export function createHelperExecutor(startHelper: (fenceFd: number | undefined) 
     });
   };
 
-  // The helper passes its fd 3 (the driver's state-dir lock) on to every plugin it starts.
-  let helperFence: number | undefined;
-  const ensureHelper = (fenceFd: number | undefined): HelperProcess => {
-    if (helper && (helperFence === fenceFd || waiting.size > 0)) return helper;
-    if (helper) void stopHelper();
-    helperFence = fenceFd;
+  const ensureHelper = (fenceFd: number | undefined): Helper => {
+    const existing = helpers.get(fenceFd);
+    if (existing) return existing;
     const child = startHelper(fenceFd);
+    const helper: Helper = { child, waiting: new Map(), pending: Buffer.alloc(0) };
     child.stdout.on('data', (chunk: Buffer) => {
-      const { responses, rest } = decodeResponses(pending.length ? Buffer.concat([pending, chunk]) : chunk);
-      pending = Buffer.from(rest);
+      const { responses, rest } = decodeResponses(helper.pending.length ? Buffer.concat([helper.pending, chunk]) : chunk);
+      helper.pending = Buffer.from(rest);
       for (const response of responses) {
-        waiting.get(response.id)?.(response);
-        waiting.delete(response.id);
+        helper.waiting.get(response.id)?.(response);
+        helper.waiting.delete(response.id);
       }
-      if (waiting.size === 0) setRef(child, false);
+      if (helper.waiting.size === 0) setRef(child, false);
     });
     child.stdin.on('error', () => undefined);
     child.on('exit', () => {
-      if (helper === child) helper = undefined;
-      pending = Buffer.alloc(0);
-      failAll();
+      if (helpers.get(fenceFd) === helper) helpers.delete(fenceFd);
+      // Only this helper's calls fail; a helper started since keeps its own.
+      for (const [id, resolve] of helper.waiting) resolve({ id, kind: 2, status: -1, flags: 0, stdout: Buffer.alloc(0), stderr: Buffer.from('spawner helper exited') });
+      helper.waiting.clear();
     });
     setRef(child, false);
-    helper = child;
-    return child;
+    helpers.set(fenceFd, helper);
+    return helper;
   };
 
   return {
@@ -104,7 +103,7 @@ export function createHelperExecutor(startHelper: (fenceFd: number | undefined) 
       if (request.signal?.aborted) {
         return Promise.resolve({ exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, aborted: true, outputTooLarge: false });
       }
-      const child = ensureHelper(request.fenceFd);
+      const { child, waiting } = ensureHelper(request.fenceFd);
       const id = nextId++ >>> 0;
       return new Promise<PluginExecOutcome>((resolve) => {
         const onAbort = (): void => void child.stdin.write(encodeCancelFrame(id));
@@ -118,9 +117,11 @@ export function createHelperExecutor(startHelper: (fenceFd: number | undefined) 
         child.stdin.write(encodeRunFrame(id, request));
       });
     },
-    close: stopHelper,
+    async close() {
+      await Promise.all([...helpers.keys()].map((fenceFd) => stopHelper(fenceFd)));
+    },
     async releaseFence(fenceFd) {
-      if (helper && helperFence === fenceFd) await stopHelper();
+      await stopHelper(fenceFd);
     },
   };
 }
