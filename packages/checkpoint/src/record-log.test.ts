@@ -156,6 +156,20 @@ describe('a record log', () => {
     expect((await again.list()).records.map((r) => r.value.n)).toEqual([396, 397, 398, 399]);
   });
 
+  it('keeps the last write of every key when writes and removes race a compaction', async () => {
+    const log = await openLog();
+    for (let i = 0; i < 20; i++) await log.write(`k${i}`, { id: `k${i}`, n: 0 });
+    const racing = Array.from({ length: 20 }, (_, i) => (i % 4 === 0 ? log.remove(`k${i}`) : log.write(`k${i}`, { id: `k${i}`, n: 1 })));
+    await Promise.all([log.compact(), ...racing, log.compact()]);
+    const expected = Array.from({ length: 20 }, (_, i) => i).filter((i) => i % 4 !== 0).map((i) => `k${i}`).sort();
+    expect((await log.list()).records.map((r) => r.key)).toEqual(expected);
+    await log.close();
+    const again = await openLog();
+    const { records } = await again.list();
+    expect(records.map((r) => r.key)).toEqual(expected);
+    expect(records.every((r) => r.value.n === 1)).toBe(true);
+  });
+
   it('restarts from the newest file when a compaction was cut short, removing what it left', async () => {
     const log = await openLog();
     await log.write('a', { id: 'a', n: 1 });

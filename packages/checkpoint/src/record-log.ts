@@ -192,6 +192,8 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
       liveBytes += frame.length;
     } else frames.delete(key);
   };
+  /** What the file holds, as appends complete (the index above follows calls, ahead of it). */
+  const onDisk = new Map(frames);
   let compacting: Promise<void> | undefined;
   let closed = false;
   const sync = (options: RecordLogWriteOptions | undefined): boolean => o.durability === 'power-loss' && options?.durable !== false;
@@ -213,8 +215,9 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
       const next = generation + 1;
       const nextFile = join(dir, buildLogName(next));
       const temp = `${nextFile}.tmp`;
-      const live = [...frames.values()];
-      const content = Buffer.concat(live);
+      // What the file holds now (appends called meanwhile are queued behind this task).
+      const live = [...onDisk];
+      const content = Buffer.concat(live.map(([, frame]) => frame));
       let tempFd: number | undefined;
       try {
         tempFd = await openAsync(temp, OPEN_CREATE, 0o600);
@@ -229,6 +232,15 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
         if (tempFd !== undefined) await closeAsync(tempFd).catch(() => undefined);
         await unlink(temp).catch(() => undefined);
         throw new CheckpointError('WRITE_FAILED', `cannot compact record log ${file}: ${messageOf(error)}`, { file }, { cause: error });
+      }
+      // The index now points into the new file's bytes, so the old ones can go (an entry changed
+      // since keeps its newer frame).
+      let offset = 0;
+      for (const [key, frame] of live) {
+        const moved = content.subarray(offset, offset + frame.length);
+        onDisk.set(key, moved);
+        if (frames.get(key) === frame) frames.set(key, moved);
+        offset += frame.length;
       }
       const reopened = openLogFile(nextFile);
       const oldFd = fd;
@@ -260,7 +272,7 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
     const quarantinedTo = await quarantine(key, payload);
     if (frames.get(key) === frame) {
       setFrame(key, undefined);
-      await appender.append(encodeLogFrame(OP_REMOVE, key, undefined), sync(undefined)).catch(() => undefined);
+      await appender.append(encodeLogFrame(OP_REMOVE, key, undefined), sync(undefined)).then(() => onDisk.delete(key), () => undefined);
     }
     const problem = new CheckpointError(code, `the record of ${key} in ${file} is unusable: ${reason}${quarantinedTo ? `; saved to ${quarantinedTo}` : ''}`, { file, key, quarantinedTo }, { cause });
     return { ok: false, problem: report(problem) };
@@ -281,6 +293,7 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
       setFrame(key, frame);
       try {
         await appender.append(frame, sync(options));
+        onDisk.set(key, frame);
       } catch (error) {
         if (frames.get(key) === frame) setFrame(key, previous);
         throw new CheckpointError('WRITE_FAILED', `cannot append the record of ${key} to ${file}: ${messageOf(error)}`, { file, key }, { cause: error });
@@ -294,6 +307,7 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
       setFrame(key, undefined);
       try {
         await appender.append(encodeLogFrame(OP_REMOVE, key, undefined), sync(options));
+        onDisk.delete(key);
       } catch (error) {
         if (!frames.has(key)) setFrame(key, previous);
         throw new CheckpointError('REMOVE_FAILED', `cannot append the removal of ${key} to ${file}: ${messageOf(error)}`, { file, key }, { cause: error });

@@ -74,11 +74,15 @@ export function decodeLogFrames(bytes: Buffer): DecodedLog {
   return { entries, goodLength: off, tail: 'none' };
 }
 
-/** The live frames after replaying `entries` (decoded from `bytes`): the last put of each key not removed since. Copies, so `bytes` can go. */
+/**
+ * The live frames after replaying `entries` (decoded from `bytes`): the last put of each key not
+ * removed since, as views into `bytes` (no copy: compaction keeps the file under twice its live
+ * entries, so the views hold little dead data, and a restart's peak memory is one file's worth).
+ */
 export function foldLogEntries(bytes: Buffer, entries: readonly LogEntry[]): Map<string, Buffer> {
   const frames = new Map<string, Buffer>();
   for (const entry of entries) {
-    if (entry.op === OP_PUT) frames.set(entry.key, Buffer.from(bytes.subarray(entry.offset, entry.offset + entry.length)));
+    if (entry.op === OP_PUT) frames.set(entry.key, bytes.subarray(entry.offset, entry.offset + entry.length));
     else frames.delete(entry.key);
   }
   return frames;
