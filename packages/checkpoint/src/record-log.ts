@@ -7,7 +7,7 @@
  * Files: `<dir>/records-<generation>.log` (0600, in a 0700 dir, ours), and bad entries saved
  * under `<dir>/quarantine/`.
  */
-import { closeSync, constants, fstatSync, fchmodSync, openSync, readFileSync, ftruncateSync, fdatasyncSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fchmodSync, openSync, readSync, ftruncateSync, fdatasyncSync } from 'node:fs';
 import { close, open, fdatasync, write } from 'node:fs';
 import { readdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -16,7 +16,7 @@ import { buildRandomSuffix, syncDir } from './atomic-write.ts';
 import { CheckpointError } from './errors.ts';
 import { createLogAppender } from './internal/log-appender.ts';
 import { checkLogPayload } from './internal/log-entry-check.ts';
-import { decodeLogFrames, encodeLogFrame, foldLogEntries, selectPayload, OP_PUT, OP_REMOVE } from './internal/log-frames.ts';
+import { decodeLogFrames, encodeLogFrame, selectPayload, OP_PUT, OP_REMOVE } from './internal/log-frames.ts';
 import { buildLogName, selectLogGenerations } from './internal/log-files.ts';
 import { QUARANTINE_DIR_NAME, validateKey } from './internal/record-files.ts';
 import { prepareStoreDir } from './internal/store-dir.ts';
@@ -82,6 +82,15 @@ export interface RecordLog<T> {
   close(): Promise<void>;
 }
 
+/** Where a live entry is: its bytes while they are only in memory, else its place in the file. */
+interface FrameRef {
+  bytes: Buffer | undefined;
+  offset: number;
+  length: number;
+}
+
+/** Bytes read at a time when replaying. */
+const REPLAY_CHUNK = 1 << 20;
 const TEMP_NAME = /^records-\d+\.log\.tmp$/;
 const OPEN_APPEND = constants.O_RDWR | constants.O_APPEND | constants.O_NOFOLLOW;
 const OPEN_CREATE = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
@@ -168,24 +177,63 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
     return problem;
   };
 
-  // Replay.
-  const bytes = opened.size > 0 ? readFileSync(fd) : Buffer.alloc(0);
-  const decoded = decodeLogFrames(bytes);
-  const frames = foldLogEntries(bytes, decoded.entries);
-  if (decoded.tail !== 'none') {
-    if (decoded.tail === 'corrupt') {
-      const quarantinedTo = await quarantine('log-tail', bytes.subarray(decoded.goodLength));
-      report(new CheckpointError('RECORD_CORRUPT', `record log ${file} has ${bytes.length - decoded.goodLength} bytes after its last good entry that are not an entry cut short; they were cut off${quarantinedTo ? ` and saved to ${quarantinedTo}` : ''}`, { file, quarantinedTo }));
+  // Replay. The index keeps where each live entry is in the file, not its bytes: a restart holds
+  // no copy of the file (entries are read back with pread when needed).
+  // Read in chunks, so that a restart never holds the whole file.
+  const frames = new Map<string, FrameRef>();
+  let tail: 'none' | 'torn' | 'corrupt' = 'none';
+  let goodLength = 0;
+  let carry = Buffer.alloc(0);
+  for (let position = 0; position < opened.size; ) {
+    const chunk = Buffer.allocUnsafe(Math.min(REPLAY_CHUNK, opened.size - position));
+    const n = readSync(fd, chunk, 0, chunk.length, position);
+    if (n === 0) break;
+    position += n;
+    const buffer = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+    const base = position - buffer.length;
+    const decoded = decodeLogFrames(buffer);
+    for (const entry of decoded.entries) {
+      if (entry.op === OP_PUT) frames.set(entry.key, { bytes: undefined, offset: base + entry.offset, length: entry.length });
+      else frames.delete(entry.key);
     }
-    ftruncateSync(fd, decoded.goodLength);
+    goodLength = base + decoded.goodLength;
+    if (decoded.tail === 'corrupt') {
+      tail = 'corrupt';
+      break;
+    }
+    carry = Buffer.from(buffer.subarray(decoded.goodLength));
+  }
+  if (tail === 'none' && goodLength < opened.size) tail = 'torn';
+  if (tail !== 'none') {
+    if (tail === 'corrupt') {
+      const rest = Buffer.allocUnsafe(opened.size - goodLength);
+      readSync(fd, rest, 0, rest.length, goodLength);
+      const quarantinedTo = await quarantine('log-tail', rest);
+      report(new CheckpointError('RECORD_CORRUPT', `record log ${file} has ${rest.length} bytes after its last good entry that are not an entry cut short; they were cut off${quarantinedTo ? ` and saved to ${quarantinedTo}` : ''}`, { file, quarantinedTo }));
+    }
+    ftruncateSync(fd, goodLength);
     fdatasyncSync(fd);
   }
-  const appender = createLogAppender(fd, decoded.goodLength);
-  const frameOf = (key: string): Buffer | undefined => frames.get(key);
+  const appender = createLogAppender(fd, goodLength);
+  /** The bytes of an entry: in memory (written since the last compaction) or read from the file. */
+  let scratch = Buffer.allocUnsafe(64 << 10);
+  /** `scratch`: the bytes may go into a shared buffer, valid until the next call (reads that only decode). */
+  const bytesOf = (ref: FrameRef, useScratch = false): Buffer => {
+    if (ref.bytes) return ref.bytes;
+    if (useScratch && ref.length > scratch.length) scratch = Buffer.allocUnsafe(ref.length);
+    const out = useScratch ? scratch.subarray(0, ref.length) : Buffer.allocUnsafe(ref.length);
+    let done = 0;
+    while (done < ref.length) {
+      const n = readSync(fd, out, done, ref.length - done, ref.offset + done);
+      if (n === 0) throw new Error(`record log ${file} ends before the entry at ${ref.offset}`);
+      done += n;
+    }
+    return out;
+  };
   let liveBytes = 0;
   for (const frame of frames.values()) liveBytes += frame.length;
   /** Sets (or, with undefined, drops) the entry of `key` in the index, keeping `liveBytes` right. */
-  const setFrame = (key: string, frame: Buffer | undefined): void => {
+  const setFrame = (key: string, frame: FrameRef | undefined): void => {
     liveBytes -= frames.get(key)?.length ?? 0;
     if (frame) {
       frames.set(key, frame);
@@ -217,7 +265,7 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
       const temp = `${nextFile}.tmp`;
       // What the file holds now (appends called meanwhile are queued behind this task).
       const live = [...onDisk];
-      const content = Buffer.concat(live.map(([, frame]) => frame));
+      const content = Buffer.concat(live.map(([, frame]) => bytesOf(frame)));
       let tempFd: number | undefined;
       try {
         tempFd = await openAsync(temp, OPEN_CREATE, 0o600);
@@ -237,7 +285,7 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
       // since keeps its newer frame).
       let offset = 0;
       for (const [key, frame] of live) {
-        const moved = content.subarray(offset, offset + frame.length);
+        const moved: FrameRef = { bytes: undefined, offset, length: frame.length };
         onDisk.set(key, moved);
         if (frames.get(key) === frame) frames.set(key, moved);
         offset += frame.length;
@@ -263,10 +311,11 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
       });
   };
 
-  const verify = async (key: string, frame: Buffer): Promise<{ ok: true; value: T } | { ok: false; problem: CheckpointError }> => {
-    const payload = selectPayload(frame);
-    const verdict = checkLogPayload(payload, key, o);
+  const verify = async (key: string, frame: FrameRef): Promise<{ ok: true; value: T } | { ok: false; problem: CheckpointError }> => {
+    // Decoded at once, so the shared read buffer is fine; a bad entry is read again to be kept.
+    const verdict = checkLogPayload(selectPayload(bytesOf(frame, true)), key, o);
     if (verdict.ok) return verdict;
+    const payload = selectPayload(bytesOf(frame));
     const { code, reason, cause } = verdict;
     // Never acted on again: saved aside, then removed from the log.
     const quarantinedTo = await quarantine(key, payload);
@@ -287,12 +336,13 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
       validateKey(key);
       // Validated once, where it comes in: a value from the caller is the caller's own; an entry
       // from the disk is checked (parse, check) when read.
-      const frame = encode(key, value);
+      const frame: FrameRef = { bytes: encode(key, value), offset: -1, length: 0 };
+      frame.length = frame.bytes!.length;
       // The index follows call order (as the file does); a failed append puts the old entry back.
       const previous = frames.get(key);
       setFrame(key, frame);
       try {
-        await appender.append(frame, sync(options));
+        await appender.append(frame.bytes!, sync(options));
         onDisk.set(key, frame);
       } catch (error) {
         if (frames.get(key) === frame) setFrame(key, previous);
@@ -319,7 +369,7 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
     },
     async read(key) {
       validateKey(key);
-      const frame = frameOf(key);
+      const frame = frames.get(key);
       if (!frame) return undefined;
       const verdict = await verify(key, frame);
       if (!verdict.ok) throw verdict.problem;

@@ -76,8 +76,7 @@ export function decodeLogFrames(bytes: Buffer): DecodedLog {
 
 /**
  * The live frames after replaying `entries` (decoded from `bytes`): the last put of each key not
- * removed since, as views into `bytes` (no copy: compaction keeps the file under twice its live
- * entries, so the views hold little dead data, and a restart's peak memory is one file's worth).
+ * removed since, as views into `bytes` (no copy).
  */
 export function foldLogEntries(bytes: Buffer, entries: readonly LogEntry[]): Map<string, Buffer> {
   const frames = new Map<string, Buffer>();
