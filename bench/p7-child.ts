@@ -2,11 +2,11 @@
  * P7's fresh process: the cost of a plugin call while this process holds 0, 100, 500 and
  * 1,000 MB, with the executor named on the command line; prints {sizeMb: summary}.
  */
-import { createExecaExecutor, createSpawnerExecutor, invokePlugin } from '@multinet/cni-driver';
+import { createExecaExecutor, createNodeSpawnerExecutor, createSpawnerExecutor, invokePlugin } from '@multinet/cni-driver';
 import { msSince, summarize, type Summary } from './stats.ts';
 
 const [executorName = 'execa', pluginDir = '', calls = '200'] = process.argv.slice(2);
-const executor = executorName === 'spawner' ? await createSpawnerExecutor() : createExecaExecutor();
+const executor = executorName === 'spawner' ? await createSpawnerExecutor() : executorName === 'node-spawner' ? createNodeSpawnerExecutor() : createExecaExecutor();
 const held: Buffer[] = [];
 const result: Record<number, Summary> = {};
 for (const mb of [0, 100, 500, 1000]) {

@@ -7,6 +7,7 @@ import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCniDriver, formatCniArgs, parseNetworkConfigList, type CniDriver, type PodSandbox } from '@multinet/cni-driver';
+import { openPodRecords } from './support/pod-records.ts';
 import { FIXTURE_PLUGIN_DIR, readNoopLog, writeNoopControl } from './support/noop.ts';
 
 let dir: string;
@@ -23,7 +24,7 @@ const pod = (name: string, networks?: string): PodSandbox => ({
   netns: join(dir, 'netns', 'sb-1'),
   pod: { namespace: 'default', name, uid: 'uid-1', annotations: networks === undefined ? {} : { 'alpha.network.k8s.io/networks': networks } },
 });
-const records = async () => (await readdir(join(dir, 'state', 'pods')).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
+const records = async () => openPodRecords(join(dir, 'state')).keys();
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'multinet-badreq-'));

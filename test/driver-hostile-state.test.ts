@@ -7,17 +7,18 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chmod, chown, cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCheckpointStore } from '@multinet/checkpoint';
 import { createCniDriver, POD_RECORD_KIND, POD_RECORD_VERSION, type CniDriver, type PodRecord } from '@multinet/cni-driver';
 import { FIXTURE_PLUGIN_DIR, readNoopLog } from './support/noop.ts';
+import { openPodRecords } from './support/pod-records.ts';
 
 let dir: string;
 let stateDir: string;
 let drivers: CniDriver[];
 const log = () => join(dir, 'anet.json');
 
+// With the libcni cache written too: a quarantined record's sandbox is torn down from it.
 const open = (): CniDriver => {
-  const driver = createCniDriver({ confDir: join(dir, 'net.d'), pluginDirs: [join(dir, 'bin')], stateDir, watch: false, loopback: false });
+  const driver = createCniDriver({ confDir: join(dir, 'net.d'), pluginDirs: [join(dir, 'bin')], stateDir, watch: false, loopback: false, libcniCache: true });
   drivers.push(driver);
   return driver;
 };
@@ -25,7 +26,7 @@ const sandbox = (id = 'sb-a') => ({ sandboxId: id, netns: join(dir, 'netns', id)
 
 /** Rewrites a record as an attacker would: valid envelope, recomputed checksum, hostile data. */
 async function tamper(key: string, change: (record: PodRecord) => PodRecord): Promise<void> {
-  const raw = await createCheckpointStore<PodRecord>({ dir: join(stateDir, 'pods'), kind: POD_RECORD_KIND, version: POD_RECORD_VERSION, parse: (d) => d as PodRecord });
+  const raw = openPodRecords(stateDir, (d) => d as PodRecord);
   const record = (await raw.read(key))!;
   await raw.write(key, change(record));
 }
@@ -61,7 +62,7 @@ describe('a tampered record', () => {
     await tamper('sb-a', (r) => ({ ...r, attachments: r.attachments.map((a) => ({ ...a, ifName: '../../x' })) }));
     await open().tearDownPod('sb-a');
     expect((await readNoopLog(log())).map((e) => e.env['CNI_IFNAME'])).not.toContain('../../x');
-    expect(await readdir(join(stateDir, 'pods', 'quarantine'))).toHaveLength(1);
+    expect(await readdir(join(stateDir, 'records', 'quarantine'))).toHaveLength(1);
   });
 
   it("stored under sandbox A but naming sandbox B is quarantined and never tears B down", async () => {
@@ -84,7 +85,7 @@ describe('a tampered record', () => {
     await first.close();
     await tamper('sb-a', (r) => ({ ...r, attachments: r.attachments.map((a) => ({ ...a, configText: a.configText.replace('"noop"', '"/bin/true"') })) }));
     expect(await open().listSandboxes()).toEqual([]);
-    expect(await readdir(join(stateDir, 'pods', 'quarantine'))).toHaveLength(1);
+    expect(await readdir(join(stateDir, 'records', 'quarantine'))).toHaveLength(1);
   });
 });
 

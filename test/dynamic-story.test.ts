@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MULTINET_BIN } from './support/cli.ts';
+import { openPodRecords } from './support/pod-records.ts';
 import { FIXTURE_PLUGIN_DIR, readNoopLog, writeNoopControl } from './support/noop.ts';
 import { REAL_PLUGIN_DIR, hasRealParts } from './support/real-parts.ts';
 import { ip, listLeases, uniqueSuffix } from './support/netns.ts';
@@ -108,6 +109,6 @@ describe.runIf(hasRealParts())('a running pod whose networks change, across rest
     expect(await runOnce()).toEqual([]);
     expect(await listLeases(join(dir, 'ipam'))).toEqual([]);
     expect(await ip('netns', 'list')).not.toContain(onA!.netns!.split('/').pop()!);
-    expect((await readdir(join(dir, 'state', 'driver', 'pods'))).filter((f) => f.endsWith('.json'))).toEqual([]);
+    expect(await openPodRecords(join(dir, 'state', 'driver')).keys()).toEqual([]);
   }, 120_000);
 });

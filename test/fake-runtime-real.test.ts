@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MULTINET_BIN } from './support/cli.ts';
+import { openPodRecords } from './support/pod-records.ts';
 import { createFakeRuntime, type FakeRuntime, type PodLine } from '@multinet/fake-runtime';
 import { FIXTURE_PLUGIN_DIR } from './support/noop.ts';
 import { REAL_PLUGIN_DIR, hasRealParts } from './support/real-parts.ts';
@@ -126,6 +127,6 @@ describe.runIf(hasRealParts())('the kubelet story with real plugins', () => {
     expect(await run()).toEqual([]);
     expect(await namespacesOf(first.map((l) => l.sandboxId!))).toEqual([]);
     expect(await listLeases(join(dir, 'ipam'))).toEqual([]);
-    expect(await readdir(join(dir, 'state', 'driver', 'pods')).then((f) => f.filter((n) => n.endsWith('.json')))).toEqual([]);
+    expect(await openPodRecords(join(dir, 'state', 'driver')).keys()).toEqual([]);
   });
 });

@@ -8,8 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCheckpointStore } from '@multinet/checkpoint';
 import { createCniDriver, parsePodRecord, POD_RECORD_KIND, POD_RECORD_VERSION, type CniDriver, type PodRecord } from '@multinet/cni-driver';
+import { openPodRecords } from './support/pod-records.ts';
 import { REAL_PLUGIN_DIR, hasRealParts } from './support/real-parts.ts';
 import { createTestNetns, createTestVeth, ip, linkExists, listLeases, type TestNetns, type TestVeth } from './support/netns.ts';
 
@@ -52,7 +52,7 @@ describe.runIf(hasRealParts())('an ADD cut short in a real namespace', () => {
     // What a kill between macvlan's link creation and its rename leaves: the link under its
     // temporary name, and a record that says the ADD was under way.
     await ip('-n', netns.name, 'link', 'set', 'dev', 'eth0', 'name', 'veth1a2b3c4d');
-    const store = await createCheckpointStore<PodRecord>({ dir: join(dir, 'state', 'pods'), kind: POD_RECORD_KIND, version: POD_RECORD_VERSION, parse: parsePodRecord });
+    const store = openPodRecords(join(dir, 'state'));
     const record = (await store.read('mn-halfmade'))!;
     await store.write('mn-halfmade', { ...record, phase: 'setting-up', attachments: record.attachments.map((a) => ({ ...a, state: 'adding' as const, result: undefined })) });
 

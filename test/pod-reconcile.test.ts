@@ -11,7 +11,6 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createCheckpointStore } from '@multinet/checkpoint';
 import {
   createCniDriver,
   createStaticObjectSource,
@@ -26,6 +25,7 @@ import {
   type PodSandbox,
 } from '@multinet/cni-driver';
 import { FIXTURE_PLUGIN_DIR, readNoopLog, writeNoopControl } from './support/noop.ts';
+import { openPodRecords } from './support/pod-records.ts';
 
 let dir: string;
 let confDir: string;
@@ -55,7 +55,7 @@ const pod = (networks: string, id = 'web-sandbox'): PodSandbox => ({
 });
 
 async function recordStore() {
-  return createCheckpointStore<PodRecord>({ dir: join(stateDir, 'pods'), kind: POD_RECORD_KIND, version: POD_RECORD_VERSION, parse: parsePodRecord });
+  return openPodRecords(stateDir);
 }
 
 beforeEach(async () => {
@@ -218,12 +218,12 @@ describe('one owner per state dir', () => {
     await expect(waiting).resolves.toEqual([]);
   });
 
-  it('kills the plugin a SIGKILLed owner left running before it touches that sandbox, then undoes its ADD', async () => {
+  it('kills the plugin a SIGKILLed owner left running (execa executor: plugins outlive it) before it touches that sandbox, then undoes its ADD', async () => {
     await writeNoopControl(logOf('anet'), { ADD: { sleepMs: 600_000 } });
     const root = dirname(dirname(fileURLToPath(import.meta.url)));
     const child = spawn(
       process.execPath,
-      ['--conditions=@multinet/source', '--import', 'tsx', join(root, 'test', 'support', 'fence-child.ts'), JSON.stringify({ confDir, binDir, stateDir, sandboxId: 'web-sandbox', netns: join(dir, 'netns', 'web-sandbox'), networks: 'anet' })],
+      ['--conditions=@multinet/source', '--import', 'tsx', join(root, 'test', 'support', 'fence-child.ts'), JSON.stringify({ confDir, binDir, stateDir, sandboxId: 'web-sandbox', netns: join(dir, 'netns', 'web-sandbox'), networks: 'anet', executor: 'execa' })],
       { cwd: root, stdio: 'ignore' },
     );
     let started: Awaited<ReturnType<typeof readNoopLog>> = [];
@@ -237,6 +237,31 @@ describe('one owner per state dir', () => {
     const driver = openDriver();
     await driver.listSandboxes();
     expect(isAlive(pluginPid)).toBe(false);
+    const status = await driver.setUpPod(pod('anet'));
+    expect(status.networks.map((n) => n.interface)).toEqual(['eth0']);
+    expect(await calls('anet')).toEqual(['ADD eth0', 'DEL eth0', 'ADD eth0']);
+  });
+
+  it('with the default spawner helper, a SIGKILLed owner\'s plugin dies with it, and the next owner undoes its ADD', async () => {
+    await writeNoopControl(logOf('anet'), { ADD: { sleepMs: 600_000 } });
+    const root = dirname(dirname(fileURLToPath(import.meta.url)));
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@multinet/source', '--import', 'tsx', join(root, 'test', 'support', 'fence-child.ts'), JSON.stringify({ confDir, binDir, stateDir, sandboxId: 'web-sandbox', netns: join(dir, 'netns', 'web-sandbox'), networks: 'anet' })],
+      { cwd: root, stdio: 'ignore' },
+    );
+    let started: Awaited<ReturnType<typeof readNoopLog>> = [];
+    while (started.length === 0) started = await readNoopLog(logOf('anet')).catch(() => []);
+    const pluginPid = started[0]!.pid;
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.once('exit', resolve));
+    // The helper sees its stdin close and kills the plugin's group: wait for that.
+    for (let i = 0; i < 200_000 && isAlive(pluginPid); i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(isAlive(pluginPid)).toBe(false);
+
+    await writeNoopControl(logOf('anet'), {});
+    const driver = openDriver();
+    await driver.listSandboxes();
     const status = await driver.setUpPod(pod('anet'));
     expect(status.networks.map((n) => n.interface)).toEqual(['eth0']);
     expect(await calls('anet')).toEqual(['ADD eth0', 'DEL eth0', 'ADD eth0']);
@@ -257,11 +282,12 @@ describe('closing with abort', () => {
   it('kills the plugin calls in flight, and the next owner finishes what they left', async () => {
     await writeNoopControl(logOf('anet'), { ADD: { sleepMs: 600_000 } });
     const driver = openDriver();
-    const setUp = driver.setUpPod(pod('anet'));
+    // Handled from the start: it rejects while close() is still releasing the helper and the log.
+    const setUp = driver.setUpPod(pod('anet')).then(() => undefined, (error: unknown) => error);
     let started: Awaited<ReturnType<typeof readNoopLog>> = [];
     while (started.length === 0) started = await readNoopLog(logOf('anet')).catch(() => []);
     await driver.close({ abort: true });
-    await expect(setUp).rejects.toMatchObject({ code: 'POD_SETUP_FAILED' });
+    expect(await setUp).toMatchObject({ code: 'POD_SETUP_FAILED' });
     expect(isAlive(started[0]!.pid)).toBe(false);
 
     await writeNoopControl(logOf('anet'), {});

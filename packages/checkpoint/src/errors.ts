@@ -17,6 +17,8 @@ export const CHECKPOINT_ERROR_CODES = {
   RECORD_VERSION_UNSUPPORTED: 'RECORD_VERSION_UNSUPPORTED',
   /** The caller's `parse` rejected a record's data (quarantined), or a value given to `write` (nothing written). */
   RECORD_INVALID: 'RECORD_INVALID',
+  /** The record log file is a symlink, not a regular file, not ours, or writable by group/others. */
+  LOG_UNSAFE: 'LOG_UNSAFE',
   /** A key does not match `^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$`. */
   KEY_INVALID: 'KEY_INVALID',
   /** Writing a record failed; the previous content, if any, is intact. */

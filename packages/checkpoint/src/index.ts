@@ -6,6 +6,9 @@
  */
 export { createCheckpointStore, type CheckpointStore } from './checkpoint-store.ts';
 export type { CheckpointStoreOptions } from './store-options.ts';
+export { openRecordLog, type RecordLog, type RecordLogWriteOptions } from './record-log.ts';
+export { readRecordLog } from './read-record-log.ts';
+export type { RecordLogOptions, RecordLogDurability } from './record-log-options.ts';
 export { writeFileAtomic, type AtomicWriteOptions } from './atomic-write.ts';
 export { removeInterruptedWrites } from './interrupted-writes.ts';
 export { CheckpointError, isCheckpointError, CHECKPOINT_ERROR_CODES, type CheckpointErrorCode, type CheckpointErrorDetails } from './errors.ts';

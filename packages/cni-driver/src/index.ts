@@ -7,6 +7,7 @@
 export * from '@multinet/cni-types';
 export type { PluginExecutor, PluginExecRequest, PluginExecOutcome } from './invoke/plugin-executor.ts';
 export { createExecaExecutor } from './invoke/execa-executor.ts';
+export { createNodeSpawnerExecutor } from './invoke/node-spawner-executor.ts';
 export { invokePlugin, INVOKE_DEFAULTS, type InvokePluginRequest } from './invoke/invoke-plugin.ts';
 export { invokePluginVersion } from './invoke/version-probe.ts';
 export { findPlugin, validatePluginType } from './invoke/plugin-path.ts';

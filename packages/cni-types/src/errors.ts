@@ -75,7 +75,10 @@ export const CNI_ERROR_CODES = {
   // --- results and versions -------------------------------------------------------------------
   /** A result does not match the schema of its cniVersion. */
   RESULT_INVALID: 'RESULT_INVALID',
-  /** A plugin answered with a result version other than the config's cniVersion. */
+  /**
+   * @deprecated Never thrown since results of another version are accepted as libcni accepts them
+   * (decoded by their own cniVersion, handed on unconverted). Kept so the code stays stable.
+   */
   RESULT_VERSION_MISMATCH: 'RESULT_VERSION_MISMATCH',
   /** A result cannot be converted to the requested version (e.g. no IP for 0.2.0). */
   RESULT_CONVERSION_FAILED: 'RESULT_CONVERSION_FAILED',

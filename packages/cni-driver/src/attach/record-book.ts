@@ -1,66 +1,125 @@
 /**
- * The sandbox records of one driver: the checkpoint store on disk, with a memory copy. The
- * state-dir lock makes this driver the only writer, so what it last wrote is what the disk holds.
+ * The sandbox records of one driver: a write-ahead record log on disk (`<stateDir>/records`,
+ * `@multinet/checkpoint`'s `openRecordLog`), with a memory copy. The state-dir lock makes this
+ * driver the only writer, so what it last wrote is what the log holds.
+ *
+ * Durability: a write that adds an intent (an attachment newly `adding` or `deleting`) resolves
+ * only once it survives the chosen failure — with `power-loss` (the default) after an
+ * `fdatasync` shared with every append under way (group commit), with `process-crash` once it
+ * is in the kernel. Outcome writes (a result, a `del-failed`, a removal) never wait for the disk:
+ * losing one leaves the intent before it, which the next reconcile finishes again (DEL and ADD
+ * are redone, never skipped). Either way every write is in the kernel before it resolves.
  */
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createCheckpointStore, isCheckpointError, type CheckpointError, type CheckpointStore } from '@multinet/checkpoint';
+import { createCheckpointStore, isCheckpointError, openRecordLog, readRecordLog, type CheckpointError, type RecordLog, type RecordLogDurability } from '@multinet/checkpoint';
 import { CniError } from '@multinet/cni-types';
 import type { Logger } from '../internal/logger.ts';
 import { checkPodRecord } from './record-check.ts';
-import { parsePodRecord, POD_RECORD_KIND, POD_RECORD_VERSION, type PodRecord } from './sandbox-record.ts';
+import { parsePodRecord, POD_RECORD_KIND, POD_RECORD_VERSION, type AttachmentRecord, type PodRecord } from './sandbox-record.ts';
 
 /** Reads and writes sandbox records. */
 export interface RecordBook {
   /** The record of a sandbox; a corrupt one has been quarantined and counts as absent. */
   read(sandboxId: string): Promise<PodRecord | undefined>;
-  /** Writes a record durably. @throws {CniError} RECORD_WRITE_FAILED */
+  /** Writes a record (an intent durably, see the file's doc). @throws {CniError} RECORD_WRITE_FAILED */
   write(record: PodRecord): Promise<void>;
-  /** Removes a record durably. @throws {CniError} RECORD_WRITE_FAILED */
+  /** Removes a record. @throws {CniError} RECORD_WRITE_FAILED */
   remove(sandboxId: string): Promise<void>;
   /** Every good record, and the problems of the bad ones (quarantined). */
   list(): Promise<{ records: PodRecord[]; problems: CheckpointError[] }>;
+  /** Closes the log file (after the appends under way). */
+  close(): Promise<void>;
 }
 
-/** Opens the record book of `<stateDir>/pods`. */
-export async function openRecordBook(stateDir: string, logger: Logger): Promise<RecordBook> {
-  const store: CheckpointStore<PodRecord> = await createCheckpointStore({
-    dir: join(stateDir, 'pods'),
-    kind: POD_RECORD_KIND,
-    version: POD_RECORD_VERSION,
-    parse: parsePodRecord,
-    check: checkPodRecord,
-    onProblem: (problem) => logger.warn({ err: problem }, 'quarantined an unusable pod record'),
-  });
-  // undefined = read and absent; a missing key = not read yet.
+/** Options of {@link openRecordBook}. */
+export interface RecordBookOptions {
+  /** What an intent write survives before its step starts. @default 'power-loss' */
+  readonly durability?: RecordLogDurability | undefined;
+}
+
+const isIntent = (a: AttachmentRecord): boolean => a.state === 'adding' || a.state === 'deleting';
+const intentKey = (a: AttachmentRecord): string => `${a.state}\u0000${a.ifName}\u0000${a.network}`;
+
+/** True when `next` holds an intent `previous` did not: a step is about to start on the strength of it. Pure. */
+export function hasNewIntent(previous: PodRecord | undefined, next: PodRecord): boolean {
+  const before = new Set((previous?.attachments ?? []).filter(isIntent).map(intentKey));
+  return next.attachments.some((a) => isIntent(a) && !before.has(intentKey(a)));
+}
+
+/**
+ * Opens the record book of `stateDir`. Records an earlier version kept as files in
+ * `<stateDir>/pods` are moved into the log first (checked like any record; bad ones quarantined
+ * where they are).
+ */
+export async function openRecordBook(stateDir: string, logger: Logger, options: RecordBookOptions = {}): Promise<RecordBook> {
+  const onProblem = (problem: CheckpointError): void => logger.warn({ err: problem }, 'quarantined an unusable pod record');
+  const logOptions = { dir: join(stateDir, 'records'), kind: POD_RECORD_KIND, version: POD_RECORD_VERSION, parse: parsePodRecord, check: checkPodRecord, onProblem, durability: options.durability };
+  const log: RecordLog<PodRecord> = await openRecordLog(logOptions);
+  let closed = false;
+  await migrateRecordFiles(join(stateDir, 'pods'), log, onProblem);
+  // undefined = known absent; a missing key = not read yet.
   const memory = new Map<string, PodRecord | undefined>();
   const wrap = (action: string, key: string) => (error: unknown): never => {
     throw new CniError('RECORD_WRITE_FAILED', `cannot ${action} the pod record of sandbox ${key}: ${(error as Error).message}`, { containerId: key }, { cause: error });
   };
   return {
     async read(sandboxId) {
+      // Once closed, the log may have a new owner: what is on disk is the truth.
+      if (closed) return (await readRecordLog(logOptions)).records.find((r) => r.key === sandboxId)?.value;
       if (memory.has(sandboxId)) return memory.get(sandboxId);
+      // Known absent without touching the disk: the log's index is in memory.
+      if (!log.has(sandboxId)) {
+        memory.set(sandboxId, undefined);
+        return undefined;
+      }
       try {
-        const record = await store.read(sandboxId);
+        const record = await log.read(sandboxId);
         memory.set(sandboxId, record);
         return record;
       } catch (error) {
-        if (isCheckpointError(error)) return undefined;
+        if (isCheckpointError(error)) {
+          memory.set(sandboxId, undefined);
+          return undefined;
+        }
         throw error;
       }
     },
     async write(record) {
-      // The memory copy changes only once the disk has the record.
-      await store.write(record.sandboxId, record).catch(wrap('write', record.sandboxId));
+      const durable = hasNewIntent(memory.get(record.sandboxId), record);
+      // The memory copy changes only once the log has the record.
+      await log.write(record.sandboxId, record, { durable }).catch(wrap('write', record.sandboxId));
       memory.set(record.sandboxId, record);
     },
     async remove(sandboxId) {
-      await store.remove(sandboxId).catch(wrap('remove', sandboxId));
-      memory.delete(sandboxId);
+      await log.remove(sandboxId, { durable: false }).catch(wrap('remove', sandboxId));
+      memory.set(sandboxId, undefined);
     },
     async list() {
-      const { records, problems } = await store.list();
+      if (closed) {
+        const { records, problems } = await readRecordLog(logOptions);
+        return { records: records.map((r) => r.value), problems };
+      }
+      const { records, problems } = await log.list();
       for (const { key, value } of records) memory.set(key, value);
+      for (const problem of problems) if (problem.details.key) memory.set(problem.details.key, undefined);
       return { records: records.map((r) => r.value), problems };
     },
+    async close() {
+      closed = true;
+      await log.close();
+    },
   };
+}
+
+/** Moves the per-pod record files of an earlier version into the log, then removes them. */
+async function migrateRecordFiles(podsDir: string, log: RecordLog<PodRecord>, onProblem: (problem: CheckpointError) => void): Promise<void> {
+  const names = await readdir(podsDir).catch(() => [] as string[]);
+  if (!names.some((name) => name.endsWith('.json'))) return;
+  const store = await createCheckpointStore({ dir: podsDir, kind: POD_RECORD_KIND, version: POD_RECORD_VERSION, parse: parsePodRecord, check: checkPodRecord, onProblem });
+  const { records } = await store.list();
+  for (const { key, value } of records) {
+    await log.write(key, value, { durable: true });
+    await store.remove(key);
+  }
 }

@@ -3,7 +3,6 @@
  */
 import {
   CniError,
-  parseCniVersion,
   parseResult,
   validateContainerId,
   validateInterfaceName,
@@ -18,13 +17,13 @@ import { runListPlugin } from './run-plugin.ts';
 
 /**
  * ADDs `list` for `rt`: plugins in order, each given the previous result as `prevResult`; the
- * first failure stops the chain (no rollback here: the caller must DEL, as the spec says). Each
- * result must be in the list's version: the spec has plugins answer in the version they were
- * given, and a runtime that accepted any version would hand the next plugin a `prevResult` it did
- * not ask for (libcni does not check this). The libcni cache record is written after success.
+ * first failure stops the chain (no rollback here: the caller must DEL, as the spec says). As in
+ * libcni, a result is decoded by its own `cniVersion` (the list's only when it has none) and
+ * handed on unconverted: old plugins in the field answer old versions. DEL and CHECK convert the
+ * cached result to the list's version. The libcni cache record is written after success.
  *
  * @throws {CniError} CONTAINER_ID_INVALID, NETWORK_NAME_INVALID, INTERFACE_NAME_INVALID,
- *   RESULT_VERSION_MISMATCH, RESULT_INVALID, CACHE_WRITE_FAILED and every plugin error code
+ *   RESULT_INVALID, VERSION_UNSUPPORTED, CACHE_WRITE_FAILED and every plugin error code
  */
 export async function addNetworkList(ctx: ChainContext, list: NetworkConfigList, rt: RuntimeConf): Promise<CniResult | undefined> {
   validateContainerId(rt.containerId);
@@ -44,15 +43,9 @@ export async function addNetworkList(ctx: ChainContext, list: NetworkConfigList,
       });
     }
     const result = parseResult(answer, { cniVersion: list.cniVersion, source: `plugin type="${plugin.type}"` });
-    if (parseCniVersion(result.cniVersion) !== list.cniVersion) {
-      throw new CniError(
-        'RESULT_VERSION_MISMATCH',
-        `plugin type="${plugin.type}" network="${list.name}" answered ADD with a ${result.cniVersion} result, but the config asked for ${list.cniVersion}`,
-        { plugin: plugin.type, network: list.name, ifName: rt.ifName, command: 'ADD', versions: { wanted: list.cniVersion, supported: [result.cniVersion] } },
-      );
-    }
     prevResult = result;
   }
+  if (ctx.writeResultCache === false) return prevResult;
   await writeCachedResult(ctx.cacheDir, {
     containerId: rt.containerId,
     configText: list.bytes,

@@ -1,7 +1,7 @@
 /**
  * What every chain operation needs: how to run plugins, where they are, the cache, and limits.
  */
-import type { CniArgs } from '@multinet/cni-types';
+import type { CniArgs, CniResult, NetworkConfigList } from '@multinet/cni-types';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
 import type { Logger } from '../internal/logger.ts';
 
@@ -9,6 +9,8 @@ import type { Logger } from '../internal/logger.ts';
 export interface ChainContext {
   readonly executor: PluginExecutor;
   readonly pluginDirs: readonly string[];
+  /** The path of a plugin the caller already found (the catalog's listing); others are looked up. @default none */
+  readonly knownPluginPath?: ((type: string) => string | undefined) | undefined;
   /** libcni-format cache dir (`<cacheDir>/results/...`). */
   readonly cacheDir: string;
   readonly timeoutMs: number;
@@ -26,6 +28,17 @@ export interface ChainContext {
    * @default true
    */
   readonly cacheFsync?: boolean | undefined;
+  /**
+   * Write libcni-format cache files on ADD (and remove them on DEL). The pod driver turns it off
+   * unless asked (`libcniCache`): its record holds the same config and result. @default true
+   */
+  readonly writeResultCache?: boolean | undefined;
+  /**
+   * Where DEL finds the ADD result when the caller keeps it (the pod driver's record): resolves to
+   * `{ prevResult }` for an attachment it knows (`prevResult` undefined: ADD left none), or
+   * `undefined` to fall back to the libcni cache. @default the libcni cache only
+   */
+  readonly readKnownResult?: ((list: NetworkConfigList, rt: RuntimeConf) => Promise<{ readonly prevResult?: CniResult | undefined } | undefined>) | undefined;
 }
 
 /** Per-attachment runtime values (libcni's `RuntimeConf`). */

@@ -4,7 +4,7 @@
  */
 import type { CniResult, NetworkConfigList, VersionResult } from '@multinet/cni-types';
 import { listCachedAttachments, readCachedResult, type CachedAttachment } from '../cache/result-cache.ts';
-import { createExecaExecutor } from '../invoke/execa-executor.ts';
+import { createNodeSpawnerExecutor } from '../invoke/node-spawner-executor.ts';
 import { INVOKE_DEFAULTS } from '../invoke/invoke-plugin.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
 import { wrapLogger, type Logger, type LoggerLike } from '../internal/logger.ts';
@@ -24,7 +24,7 @@ export interface CniConfigOptions {
   readonly pluginDirs: readonly string[];
   /** Absolute cache dir. @default '/var/lib/cni' (libcni's) */
   readonly cacheDir?: string | undefined;
-  /** How plugins run. @default the execa executor */
+  /** How plugins run. @default the Node spawner executor (a small helper process that starts plugins) */
   readonly executor?: PluginExecutor | undefined;
   /** Timeout of each plugin call. @default 60_000 */
   readonly timeoutMs?: number | undefined;
@@ -36,6 +36,11 @@ export interface CniConfigOptions {
   readonly baseEnv?: Readonly<Record<string, string | undefined>> | undefined;
   /** A pino-compatible logger, or `console`. @default silent */
   readonly logger?: Logger | LoggerLike | undefined;
+  /**
+   * fsync each cache file and its dir. libcni never does (a crash can leave an empty cache file,
+   * cni#1055); `false` is libcni's behaviour. @default true
+   */
+  readonly cacheFsync?: boolean | undefined;
 }
 
 /** Per-call options. */
@@ -80,7 +85,7 @@ export function createCniConfig(options: CniConfigOptions): CniConfig {
   validatePositiveNumber('killGraceMs', killGraceMs);
   validatePositiveNumber('maxOutputBytes', maxOutputBytes);
   const context: ChainContext = {
-    executor: options.executor ?? createExecaExecutor(),
+    executor: options.executor ?? createNodeSpawnerExecutor(),
     pluginDirs: [...options.pluginDirs],
     cacheDir,
     timeoutMs,
@@ -89,6 +94,7 @@ export function createCniConfig(options: CniConfigOptions): CniConfig {
     // A plain copy: reading process.env (a proxy over environ) on every call is slow.
     baseEnv: options.baseEnv ?? { ...process.env },
     logger: wrapLogger(options.logger),
+    cacheFsync: options.cacheFsync ?? true,
   };
   const withSignal = (call?: CallOptions): ChainContext => (call?.signal ? { ...context, signal: call.signal } : context);
   return {

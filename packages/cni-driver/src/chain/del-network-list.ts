@@ -1,7 +1,7 @@
 /**
  * DEL: run a network config list's plugins in reverse, with the cached result as `prevResult`.
  */
-import { isCniError, isCniVersionAtLeast, type CniResult, type NetworkConfigList } from '@multinet/cni-types';
+import { convertResult, isCniError, isCniVersionAtLeast, type CniResult, type NetworkConfigList } from '@multinet/cni-types';
 import { removeCachedResult } from '../cache/result-cache.ts';
 import { readCachedPrevResult } from './cached-prev-result.ts';
 import type { ChainContext, RuntimeConf } from './chain-context.ts';
@@ -18,7 +18,16 @@ import { runListPlugin } from './run-plugin.ts';
  */
 export async function delNetworkList(ctx: ChainContext, list: NetworkConfigList, rt: RuntimeConf): Promise<void> {
   let prevResult: CniResult | undefined;
-  if (isCniVersionAtLeast(list.cniVersion, '0.4.0')) {
+  // The caller's own copy of the ADD result (the pod driver's record), when it has one.
+  const known = isCniVersionAtLeast(list.cniVersion, '0.4.0') ? await ctx.readKnownResult?.(list, rt) : undefined;
+  if (known) {
+    try {
+      prevResult = known.prevResult && convertResult(known.prevResult, list.cniVersion);
+    } catch (error) {
+      if (!isCniError(error)) throw error;
+      ctx.logger.warn({ network: list.name, ifName: rt.ifName, err: error }, 'DEL goes on without a prevResult that cannot be converted');
+    }
+  } else if (isCniVersionAtLeast(list.cniVersion, '0.4.0')) {
     try {
       prevResult = await readCachedPrevResult(ctx, list, rt);
     } catch (error) {
@@ -31,5 +40,6 @@ export async function delNetworkList(ctx: ChainContext, list: NetworkConfigList,
     const stdin = buildPluginStdin(list, plugin, { prevResult, capabilityArgs: rt.capabilityArgs });
     await runListPlugin(ctx, list, plugin, 'DEL', rt, stdin);
   }
+  // Also when the driver writes no cache: a file an earlier version wrote must not outlive the DEL.
   await removeCachedResult(ctx.cacheDir, list.name, rt.containerId, rt.ifName);
 }

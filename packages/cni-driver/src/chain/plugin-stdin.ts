@@ -3,6 +3,7 @@
  */
 import type { CniResult, NetworkConfigList, PluginConf } from '@multinet/cni-types';
 import { formatJsonLikeGo } from './go-json.ts';
+import { buildGoResult, flattenGoStruct } from './go-result.ts';
 
 /** What the chain adds to a plugin's conf. */
 export interface PluginStdinInput {
@@ -27,12 +28,19 @@ export function selectRuntimeConfig(plugin: PluginConf, capabilityArgs: Readonly
 /**
  * Builds the stdin of `plugin`: its conf plus the list's `name` and `cniVersion`, `prevResult`
  * when there is one, and `runtimeConfig` with only the capabilities it declares (left out when
- * empty). Encoded as libcni does (Go's map marshalling: sorted keys, HTML-safe escaping).
+ * empty). Encoded byte for byte as libcni 1.1.2's `buildOneConfig`: the conf is a Go map (sorted
+ * keys, HTML-safe escaping) and `prevResult` the decoded result struct in its field order — until
+ * `runtimeConfig` is injected, which re-decodes everything into maps, so then its keys are sorted
+ * too.
  */
 export function buildPluginStdin(list: NetworkConfigList, plugin: PluginConf, input: PluginStdinInput = {}): string {
   const conf: Record<string, unknown> = { ...plugin, name: list.name, cniVersion: list.cniVersion };
-  if (input.prevResult) conf['prevResult'] = input.prevResult;
   const runtimeConfig = selectRuntimeConfig(plugin, input.capabilityArgs);
-  if (Object.keys(runtimeConfig).length > 0) conf['runtimeConfig'] = runtimeConfig;
+  const hasRuntimeConfig = Object.keys(runtimeConfig).length > 0;
+  if (input.prevResult) {
+    const decoded = buildGoResult(input.prevResult);
+    conf['prevResult'] = hasRuntimeConfig ? flattenGoStruct(decoded) : decoded;
+  }
+  if (hasRuntimeConfig) conf['runtimeConfig'] = runtimeConfig;
   return formatJsonLikeGo(conf);
 }

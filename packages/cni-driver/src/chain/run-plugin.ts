@@ -18,6 +18,7 @@ export function runListPlugin(
   return invokePlugin({
     executor: ctx.executor,
     pluginDirs: ctx.pluginDirs,
+    knownPluginPath: ctx.knownPluginPath,
     type: plugin.type,
     network: list.name,
     command,

@@ -8,12 +8,14 @@ import {
   CniError,
   parseCniArgs,
   parseNetworkConfigFile,
-  resultFamily,
   type CniResult,
   type NetworkConfigList,
 } from '@multinet/cni-types';
 import { createCniConfig } from '../chain/cni-config.ts';
+import { formatIndentedJsonLikeGo } from '../chain/go-json.ts';
+import { buildGoResult } from '../chain/go-result.ts';
 import { compareBytes } from '../config/conf-files.ts';
+import { createExecaExecutor } from '../invoke/execa-executor.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
 
 /** Where cnitool reads and writes. */
@@ -61,28 +63,17 @@ export function buildCnitoolContainerId(netns: string): string {
   return `cnitool-${createHash('sha512').update(netns).digest('hex').slice(0, 20)}`;
 }
 
-const FIELD_ORDER: Readonly<Record<string, readonly string[]>> = {
-  '020': ['cniVersion', 'ip4', 'ip6', 'dns'],
-  '040': ['cniVersion', 'interfaces', 'ips', 'routes', 'dns'],
-  '100': ['cniVersion', 'interfaces', 'ips', 'routes', 'dns'],
-};
-
 /**
- * Prints a result as Go's `json.MarshalIndent(result, "", "    ")` of libcni's result struct:
- * its field order, `dns` always present, HTML-safe escaping, no trailing newline.
+ * Prints a result as cnitool does (`result.Print()`: Go's `json.MarshalIndent(result, "", "    ")`
+ * of libcni's struct of the result's own version): its field order, `dns` always present,
+ * HTML-safe escaping, no trailing newline.
  */
 export function formatCnitoolResult(result: CniResult): string {
-  const fields = FIELD_ORDER[resultFamily(result.cniVersion)] ?? [];
-  const source = result as Record<string, unknown>;
-  const ordered: Record<string, unknown> = {};
-  for (const field of fields) {
-    if (source[field] !== undefined) ordered[field] = source[field];
-  }
-  ordered['dns'] = source['dns'] ?? {};
-  return JSON.stringify(ordered, null, 4).replace(/[<>&]/g, (c) => `\\u00${c.charCodeAt(0).toString(16)}`);
+  return formatIndentedJsonLikeGo(buildGoResult(result), '    ');
 }
 
-function parseCapArgs(text: string | undefined): Record<string, unknown> | undefined {
+/** cnitool's `json.Unmarshal(CAP_ARGS, &map)`: `null` leaves the map nil, as if unset. */
+export function parseCapArgs(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined || text === '') return undefined;
   let value: unknown;
   try {
@@ -90,7 +81,8 @@ function parseCapArgs(text: string | undefined): Record<string, unknown> | undef
   } catch {
     throw new CniError('CAPABILITY_ARGS_INVALID', `CAP_ARGS is not valid JSON: ${JSON.stringify(text.slice(0, 100))}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) {
     throw new CniError('CAPABILITY_ARGS_INVALID', 'CAP_ARGS must be a JSON object');
   }
   return value as Record<string, unknown>;
@@ -126,7 +118,8 @@ export async function runCnitool(argv: readonly string[], io: CnitoolIo): Promis
     const ifName = io.env['CNI_IFNAME'] === undefined ? 'eth0' : io.env['CNI_IFNAME'];
     const netns = resolve(io.cwd ?? process.cwd(), netnsArg);
     const pluginDirs = (io.env['CNI_PATH'] ?? '').split(':').filter(Boolean).map((dir) => resolve(io.cwd ?? process.cwd(), dir));
-    const cni = createCniConfig({ pluginDirs, cacheDir: resolve(cacheDir), executor: io.executor, baseEnv: io.env });
+    // A one-shot command is a small process: spawning from it directly is cheapest.
+    const cni = createCniConfig({ pluginDirs, cacheDir: resolve(cacheDir), executor: io.executor ?? createExecaExecutor(), baseEnv: io.env });
     const rt = { containerId: buildCnitoolContainerId(netns), netns, ifName, args, ...(capabilityArgs ? { capabilityArgs } : {}) };
     switch (verb) {
       case 'add': {

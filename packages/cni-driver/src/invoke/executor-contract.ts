@@ -3,7 +3,7 @@
  * Test-only: imported by `*.test.ts` files, never by the library.
  */
 import { chmod, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -28,6 +28,28 @@ const isAlive = (pid: number): boolean => {
     return false;
   }
 };
+
+/** Every process with a descriptor open on `path`. */
+function listHoldersOf(path: string): number[] {
+  const holders: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        if (readlinkSync(`/proc/${entry}/fd/${fd}`) === path) holders.push(Number(entry));
+      } catch {
+        // The descriptor closed meanwhile.
+      }
+    }
+  }
+  return [...new Set(holders)];
+}
 
 async function waitUntilGone(pid: number): Promise<void> {
   for (let i = 0; i < 100_000 && isAlive(pid); i++) await new Promise((resolve) => setImmediate(resolve));
@@ -137,6 +159,39 @@ export function describeExecutorContract(name: string, noopPath: string, setup: 
         expect(outcome.stdout.trim()).toBe(fenced);
       } finally {
         await under.executor.releaseFence?.(handle.fd);
+        await handle.close();
+      }
+    });
+
+    it('gives a fenced call its fence while an unfenced call runs, and releasing the fence leaves that call alone', async () => {
+      const plugin = join(dir, 'fd3-mixed');
+      await writeFile(plugin, '#!/bin/sh\nreadlink /proc/self/fd/3\n');
+      await chmod(plugin, 0o755);
+      const unfenced = under.executor.execPlugin(await request({ ADD: { sleepMs: 500 } }));
+      const fenced = join(dir, 'fence-mixed');
+      const handle = await open(fenced, 'w');
+      try {
+        const outcome = await under.executor.execPlugin({ ...(await request({})), path: plugin, fenceFd: handle.fd });
+        expect(outcome.stdout.trim()).toBe(fenced);
+        await under.executor.releaseFence?.(handle.fd);
+      } finally {
+        await handle.close();
+      }
+      const done = await unfenced;
+      expect([done.exitCode, done.spawnError]).toEqual([0, undefined]);
+    });
+
+    it('lets go of every copy of the fence descriptor once releaseFence resolves', async () => {
+      const plugin = join(dir, 'fd3');
+      await writeFile(plugin, '#!/bin/sh\nreadlink /proc/self/fd/3\n');
+      await chmod(plugin, 0o755);
+      const fenced = join(dir, 'fence-release');
+      const handle = await open(fenced, 'w');
+      try {
+        await under.executor.execPlugin({ ...(await request({})), path: plugin, fenceFd: handle.fd });
+        await under.executor.releaseFence?.(handle.fd);
+        expect(listHoldersOf(fenced).filter((pid) => pid !== process.pid)).toEqual([]);
+      } finally {
         await handle.close();
       }
     });

@@ -11,7 +11,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { CniArgs } from '@multinet/cni-types';
 import type { Logger } from '../internal/logger.ts';
 import { buildPluginEnv, type CniCommand } from './plugin-env.ts';
-import { findPlugin } from './plugin-path.ts';
+import { findPlugin, validatePluginType } from './plugin-path.ts';
 import { parsePluginOutcome } from './plugin-outcome.ts';
 import type { PluginExecOutcome, PluginExecutor } from './plugin-executor.ts';
 
@@ -64,6 +64,11 @@ export const INVOKE_DEFAULTS = { timeoutMs: 60_000, killGraceMs: 2_000, maxOutpu
 export interface InvokePluginRequest {
   readonly executor: PluginExecutor;
   readonly pluginDirs: readonly string[];
+  /**
+   * Where a plugin already found in the plugin dirs lives (the catalog's listing), so the call
+   * needs no lookup; a type it does not know, or a path that has gone, is looked up. @default none
+   */
+  readonly knownPluginPath?: ((type: string) => string | undefined) | undefined;
   /** The plugin `type` (a file name). */
   readonly type: string;
   /** The network, for messages. */
@@ -135,7 +140,9 @@ export async function invokePlugin(request: InvokePluginRequest): Promise<unknow
 }
 
 async function runPlugin(request: InvokePluginRequest, message: PluginCallMessage): Promise<unknown> {
-  const path = await findPlugin(request.type, request.pluginDirs);
+  validatePluginType(request.type);
+  let known = request.knownPluginPath?.(request.type);
+  let path = known ?? (await findPlugin(request.type, request.pluginDirs));
   message.path = path;
   const env = buildPluginEnv(
     {
@@ -161,6 +168,13 @@ async function runPlugin(request: InvokePluginRequest, message: PluginCallMessag
       signal: request.signal,
       fenceFd: request.fenceFd,
     });
+    // The catalog's listing was stale (the binary went): look it up as if it had not known it.
+    if (known !== undefined && outcome.spawnError?.code === 'ENOENT') {
+      known = undefined;
+      path = await findPlugin(request.type, request.pluginDirs);
+      message.path = path;
+      continue;
+    }
     if (!isTextFileBusy(outcome) || attempt >= TEXT_FILE_BUSY_RETRIES) break;
     await sleep(1000);
   }

@@ -12,21 +12,29 @@ const str = (text: string | Buffer): Buffer[] => {
   return [u32(bytes.length), bytes];
 };
 
-/** A run request frame. */
+/** A run request frame: one buffer, written in place (no per-field allocations). */
 export function encodeRunFrame(id: number, request: { path: string; env: Readonly<Record<string, string>>; stdin: string; timeoutMs: number; killGraceMs: number; maxOutputBytes: number }): Buffer {
-  const env = Object.entries(request.env).map(([k, v]) => `${k}=${v}`);
-  const body = Buffer.concat([
-    u32(1),
-    u32(id),
-    u32(Math.min(request.timeoutMs, 0xffffffff)),
-    u32(request.killGraceMs),
-    u32(request.maxOutputBytes),
-    ...str(request.path),
-    u32(env.length),
-    ...env.flatMap((e) => str(e)),
-    ...str(request.stdin),
-  ]);
-  return Buffer.concat([u32(body.length), body]);
+  const strings = [request.path, ...Object.entries(request.env).map(([k, v]) => `${k}=${v}`), request.stdin];
+  const envCount = strings.length - 2;
+  let size = 4 + 20 + 4 + 4 * strings.length;
+  for (const text of strings) size += Buffer.byteLength(text);
+  const frame = Buffer.allocUnsafe(size);
+  let off = frame.writeUInt32LE(size - 4, 0);
+  off = frame.writeUInt32LE(1, off);
+  off = frame.writeUInt32LE(id >>> 0, off);
+  off = frame.writeUInt32LE(Math.min(request.timeoutMs, 0xffffffff) >>> 0, off);
+  off = frame.writeUInt32LE(request.killGraceMs >>> 0, off);
+  off = frame.writeUInt32LE(request.maxOutputBytes >>> 0, off);
+  const put = (text: string): void => {
+    const length = frame.write(text, off + 4);
+    frame.writeUInt32LE(length, off);
+    off += 4 + length;
+  };
+  put(strings[0]!);
+  off = frame.writeUInt32LE(envCount, off);
+  for (let i = 1; i <= envCount; i++) put(strings[i]!);
+  put(strings[strings.length - 1]!);
+  return frame;
 }
 
 /** A cancel frame (the caller aborted). */

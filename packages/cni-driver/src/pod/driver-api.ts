@@ -21,7 +21,7 @@ export interface CniDriverOptions {
   readonly cacheDir?: string | undefined;
   /** Where network objects come from. @default none: only the default network is usable */
   readonly objectSource?: ObjectSource | undefined;
-  /** How plugins are run. @default the execa executor */
+  /** How plugins are run. @default the Node spawner executor (`createNodeSpawnerExecutor`) */
   readonly executor?: PluginExecutor | undefined;
   /** Watch conf and bin dirs with chokidar. @default true */
   readonly watch?: boolean | undefined;
@@ -46,6 +46,19 @@ export interface CniDriverOptions {
    * dir at a time; a second one fails with STATE_DIR_LOCKED. @default 0: fail at once
    */
   readonly lockWaitMs?: number | undefined;
+  /**
+   * What the record of a step's intent survives before the step's plugin starts: `power-loss`
+   * (an `fdatasync`, shared by every pod's appends under way) or `process-crash` (in the kernel;
+   * cheaper, but a power loss may lose the last intents, and with them the DEL of what those steps
+   * made). @default 'power-loss'
+   */
+  readonly durability?: 'power-loss' | 'process-crash' | undefined;
+  /**
+   * Also write libcni-format result cache files (`<cacheDir>/results`), for tools such as cnitool
+   * or a runtime that reads them, and for teardown of a sandbox whose record was lost. Off, DEL
+   * takes its `prevResult` from the driver's own record. @default false
+   */
+  readonly libcniCache?: boolean | undefined;
   /** Backoff of a failed ADD of a new attachment on a running pod. @default 1s doubling to 60s */
   readonly retryBackoff?: RetryBackoffOptions | undefined;
 }

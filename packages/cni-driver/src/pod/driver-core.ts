@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { removeInterruptedWrites } from '@multinet/checkpoint';
-import { CniError } from '@multinet/cni-types';
+import { CniError, parseResult } from '@multinet/cni-types';
 import { openRecordBook, type RecordBook } from '../attach/record-book.ts';
 import type { ReconcileContext } from '../attach/reconcile-sandbox.ts';
 import { createRetryBackoff, type RetryBackoff } from '../attach/retry-backoff.ts';
@@ -14,7 +14,7 @@ import { createCniConfig, type CniConfig } from '../chain/cni-config.ts';
 import { createCatalog, type Catalog } from '../config/catalog.ts';
 import { acquireStateDirLock, type StateDirLock } from '../fence/state-dir-lock.ts';
 import { validateStateDirs } from '../fence/state-dir-safety.ts';
-import { createExecaExecutor } from '../invoke/execa-executor.ts';
+import { createNodeSpawnerExecutor } from '../invoke/node-spawner-executor.ts';
 import { INVOKE_DEFAULTS } from '../invoke/invoke-plugin.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
 import { wrapLogger, type Logger } from '../internal/logger.ts';
@@ -84,10 +84,13 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
   if (options.lockWaitMs !== undefined && (!Number.isFinite(options.lockWaitMs) || options.lockWaitMs < 0)) {
     throw new TypeError(`Expected \`lockWaitMs\` to be a non-negative number, got \`${JSON.stringify(options.lockWaitMs)}\``);
   }
+  if (options.durability !== undefined && options.durability !== 'power-loss' && options.durability !== 'process-crash') {
+    throw new TypeError(`Expected \`durability\` to be "power-loss" or "process-crash", got \`${JSON.stringify(options.durability)}\``);
+  }
   // Any pino-compatible logger, or `console`.
   const logger = wrapLogger(options.logger).child({ component: 'cni-driver' });
   const ownsExecutor = options.executor === undefined;
-  const executor: PluginExecutor = options.executor ?? createExecaExecutor();
+  const executor: PluginExecutor = options.executor ?? createNodeSpawnerExecutor();
   // One invoker value for every verb, VERSION included: same executor, dirs, limits, env snapshot.
   const cni = createCniConfig({ pluginDirs, cacheDir, executor, timeoutMs, killGraceMs: options.killGraceMs, logger });
   const catalog = createCatalog({ confDir: options.confDir, pluginDirs, watch: options.watch, logger, maxConfBytes: options.maxConfBytes });
@@ -110,9 +113,23 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
     const lock = await acquireStateDirLock(options.stateDir, { waitMs: options.lockWaitMs });
     try {
       if (lock.killedOrphans.length > 0) logger.warn({ pids: lock.killedOrphans }, 'killed plugins a dead owner of the state dir left running');
-      // The pod driver's record is the durable truth; its libcni-format cache copy needs only atomicity.
-      const chain: ChainContext = { ...cni.context, cacheFsync: false, fenceFd: lock.fd, signal: closing.signal };
-      const records = await openRecordBook(options.stateDir, logger);
+      const records = await openRecordBook(options.stateDir, logger, { durability: options.durability });
+      // The pod driver's record is the durable truth: DEL takes the ADD result from it, and the
+      // libcni-format cache is written (atomically, without fsync) only when asked for.
+      const readKnownResult: ChainContext['readKnownResult'] = async (list, rt) => {
+        const attachment = (await records.read(rt.containerId))?.attachments.find((a) => a.ifName === rt.ifName && a.networkName === list.name);
+        if (!attachment) return undefined;
+        if (attachment.result === undefined) return { prevResult: undefined };
+        try {
+          return { prevResult: parseResult(attachment.result, { cniVersion: list.cniVersion, source: 'the pod record' }) };
+        } catch (error) {
+          logger.warn({ network: list.name, ifName: rt.ifName, err: error }, 'DEL goes on without the unusable result of the pod record');
+          return { prevResult: undefined };
+        }
+      };
+      // The catalog has listed (and stat'ed) the plugin dirs: a plugin it knows needs no lookup.
+      const knownPluginPath = (type: string): string | undefined => catalog.snapshot.plugins.get(type)?.path;
+      const chain: ChainContext = { ...cni.context, knownPluginPath, cacheFsync: false, writeResultCache: options.libcniCache ?? false, readKnownResult, fenceFd: lock.fd, signal: closing.signal };
       const removed = [
         ...(await removeInterruptedWrites(options.stateDir)),
         ...(await removeInterruptedWrites(join(cacheDir, 'results'))),
@@ -150,6 +167,7 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
     await catalog.close();
     const state = owned ? await owned.catch(() => undefined) : undefined;
     if (state) await executor.releaseFence?.(state.lock.fd);
+    await state?.records.close();
     if (ownsExecutor) await executor.close?.();
     state?.lock.release();
   }

@@ -115,6 +115,32 @@ function parsePlugin(value: unknown, index: number, source: ConfigSource | undef
  * @throws {CniError} CONFIG_INVALID, naming the file and the field
  */
 export function parseNetworkConfigList(text: string, source?: ConfigSource): NetworkConfigList {
+  // The same bytes parse to the same list: a record's config is parsed once, not per step.
+  // (Only without a source, whose name goes into error messages.)
+  if (source === undefined) {
+    const known = PARSED_LISTS.get(text);
+    if (known) return known;
+    const list = freezeDeep(parseNetworkConfigListUncached(text));
+    if (PARSED_LISTS.size >= PARSED_LISTS_MAX) PARSED_LISTS.delete(PARSED_LISTS.keys().next().value!);
+    PARSED_LISTS.set(text, list);
+    return list;
+  }
+  return parseNetworkConfigListUncached(text, source);
+}
+
+function freezeDeep<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) freezeDeep(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Lists parsed from text alone, by text; oldest dropped first. Values are frozen (shared). */
+const PARSED_LISTS = new Map<string, NetworkConfigList>();
+const PARSED_LISTS_MAX = 512;
+
+function parseNetworkConfigListUncached(text: string, source?: ConfigSource): NetworkConfigList {
   const raw = parseJsonObject(text, source);
   if (!('name' in raw)) fail('network config list has no "name"', source);
   if (typeof raw['name'] !== 'string') fail(`invalid "name": expected a string, got ${JSON.stringify(raw['name'])}`, source);

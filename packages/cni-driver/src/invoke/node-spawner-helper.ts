@@ -1,0 +1,170 @@
+/**
+ * The Node spawner helper: the program of the small long-lived process that the Node executor
+ * starts once and that starts every plugin. A fork copies the page tables of the process that
+ * forks, so spawning from this process (a tiny heap) costs the same whatever the embedding
+ * runtime holds, and needs no C compiler. It speaks the frames of spawner-protocol.ts, like
+ * native/spawner.c, and behaves the same:
+ *
+ * - each plugin runs in its own process group, with exactly the env it was given;
+ * - its fd 3 is the helper's fd 3 (the driver's state-dir lock) when the helper was given one;
+ * - timeout or cancel: SIGTERM to the group, SIGKILL after the grace; past the output cap: SIGKILL;
+ * - a plugin that exited is answered at once, even if a daemon it left holds its stdout;
+ * - stdin EOF (the parent closed or died): every running plugin's group is killed, then exit.
+ *
+ * The program is the function below, run with `node -e`; it must not use anything from outside
+ * its own body (it is sent as source text).
+ */
+
+/** How long output is still read after a plugin exited while its pipes stay open (a daemon holds them). */
+const EXITED_DRAIN_MS = 100;
+
+/* eslint-disable */
+function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: number): void {
+  const { spawn } = req('node:child_process') as typeof import('node:child_process');
+  const { constants } = req('node:os') as typeof import('node:os');
+  interface Running {
+    id: number;
+    pid: number | undefined;
+    out: Buffer[];
+    err: Buffer[];
+    outBytes: number;
+    errBytes: number;
+    flags: number;
+    killTimer: NodeJS.Timeout | undefined;
+    done: boolean;
+  }
+  const running = new Map<number, Running>();
+  const u32 = (value: number): Buffer => {
+    const b = Buffer.allocUnsafe(4);
+    b.writeUInt32LE(value >>> 0, 0);
+    return b;
+  };
+  const killGroup = (r: Running, signal: NodeJS.Signals): void => {
+    if (r.pid === undefined) return;
+    try {
+      process.kill(-r.pid, signal);
+    } catch {
+      // ESRCH: the group is gone.
+    }
+  };
+  const startKill = (r: Running, flag: number, grace: number): void => {
+    if (r.flags & 7) return;
+    r.flags |= flag;
+    killGroup(r, 'SIGTERM');
+    r.killTimer = setTimeout(() => killGroup(r, 'SIGKILL'), grace);
+  };
+  const respond = (r: Running, kind: number, status: number): void => {
+    if (r.done) return;
+    r.done = true;
+    running.delete(r.id);
+    if (r.killTimer) clearTimeout(r.killTimer);
+    if (r.flags) killGroup(r, 'SIGKILL');
+    const out = Buffer.concat(r.out);
+    const err = Buffer.concat(r.err);
+    const body = Buffer.concat([u32(r.id), u32(kind), u32(status), u32(r.flags), u32(out.length), out, u32(err.length), err]);
+    process.stdout.write(Buffer.concat([u32(body.length), body]));
+  };
+  const run = (frame: Buffer): void => {
+    let off = 4;
+    const next = (): number => {
+      const v = frame.readUInt32LE(off);
+      off += 4;
+      return v;
+    };
+    const bytes = (): Buffer => {
+      const len = next();
+      const b = frame.subarray(off, off + len);
+      off += len;
+      return b;
+    };
+    const id = next();
+    const timeoutMs = next();
+    const graceMs = next();
+    const maxOutput = next();
+    const path = bytes().toString();
+    const env: Record<string, string> = {};
+    for (let n = next(); n > 0; n--) {
+      const kv = bytes().toString();
+      const eq = kv.indexOf('=');
+      env[kv.slice(0, eq)] = kv.slice(eq + 1);
+    }
+    const stdin = bytes();
+    const r: Running = { id, pid: undefined, out: [], err: [], outBytes: 0, errBytes: 0, flags: 0, killTimer: undefined, done: false };
+    running.set(id, r);
+    let child;
+    try {
+      child = spawn(path, [], { env, detached: true, stdio: hasFence ? ['pipe', 'pipe', 'pipe', 3] : ['pipe', 'pipe', 'pipe'] });
+    } catch (error) {
+      respond(r, 2, (constants.errno as Record<string, number>)[(error as { code?: string }).code ?? ''] ?? 5);
+      return;
+    }
+    r.pid = child.pid;
+    const deadline = setTimeout(() => startKill(r, 1, graceMs), timeoutMs);
+    const collect = (list: Buffer[], key: 'outBytes' | 'errBytes') => (chunk: Buffer): void => {
+      r[key] += chunk.length;
+      if (r[key] > maxOutput) {
+        if (!(r.flags & 2)) {
+          r.flags |= 2;
+          killGroup(r, 'SIGKILL');
+        }
+        return;
+      }
+      list.push(chunk);
+    };
+    child.stdout!.on('data', collect(r.out, 'outBytes'));
+    child.stderr!.on('data', collect(r.err, 'errBytes'));
+    child.stdin!.on('error', () => undefined);
+    child.stdin!.end(stdin);
+    let exit: { kind: number; status: number } | undefined;
+    child.on('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(deadline);
+      if (r.pid === undefined || exit === undefined) respond(r, 2, (constants.errno as Record<string, number>)[error.code ?? ''] ?? 5);
+    });
+    child.on('exit', (code, signal) => {
+      clearTimeout(deadline);
+      exit = signal ? { kind: 1, status: (constants.signals as Record<string, number>)[signal] ?? 0 } : { kind: 0, status: code ?? 0 };
+      // Pipes still open after the exit: a daemon holds them. What the plugin wrote is read for a moment.
+      const drain = setTimeout(() => {
+        child.stdout!.destroy();
+        child.stderr!.destroy();
+        respond(r, exit!.kind, exit!.status);
+      }, exitedDrainMs);
+      child.once('close', () => {
+        clearTimeout(drain);
+        respond(r, exit!.kind, exit!.status);
+      });
+    });
+  };
+  let pending: Buffer = Buffer.alloc(0);
+  process.stdin.on('data', (chunk: Buffer) => {
+    pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
+    while (pending.length >= 4) {
+      const len = pending.readUInt32LE(0);
+      if (pending.length < 4 + len) break;
+      const frame = pending.subarray(4, 4 + len);
+      pending = pending.subarray(4 + len);
+      const type = frame.readUInt32LE(0);
+      if (type === 1) run(Buffer.from(frame));
+      else if (type === 2) {
+        const r = running.get(frame.readUInt32LE(4));
+        if (r) startKill(r, 4, 0);
+      }
+    }
+  });
+  process.stdin.on('end', () => {
+    for (const r of running.values()) killGroup(r, 'SIGKILL');
+    process.exit(0);
+  });
+}
+/* eslint-enable */
+
+/** A marker in the helper's command line, so that it can be told apart in a process list. */
+export const NODE_SPAWNER_MARKER = 'multinet-node-spawner';
+
+/**
+ * The helper's program as `node -e` source. `hasFence`: the helper was given a fence as fd 3.
+ * (`__name` is defined because some transpilers wrap nested functions in it.)
+ */
+export function buildNodeSpawnerSource(hasFence: boolean): string {
+  return `"use strict";/* ${NODE_SPAWNER_MARKER} */var __name=(f)=>f;(${nodeSpawnerMain.toString()})(require, ${hasFence}, ${EXITED_DRAIN_MS});`;
+}
