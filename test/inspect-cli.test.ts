@@ -125,10 +125,10 @@ describe('multinet inspect on a live runtime state dir', () => {
     runtime = await openRuntime();
     runtime.api.addPod({ name: 'web', annotations: { [ALPHA]: 'podnet' } });
     await runtime.syncOnce();
+    // A record file of the older per-file layout, torn (the driver now keeps a record log).
     const pods = join(dir, 'state', 'driver', 'pods');
-    const [recordFile] = (await readdir(pods)).filter((name) => name.endsWith('.json'));
-    const text = await readFile(join(pods, recordFile!), 'utf8');
-    await writeFile(join(pods, 'torn-sandbox.json'), text.slice(0, text.length - 20));
+    await mkdir(pods, { recursive: true, mode: 0o700 });
+    await writeFile(join(pods, 'torn-sandbox.json'), '{"kind":"podCheckpoint","version":1,"checksum":"0123","data":{"sandboxId":"torn-sa');
     await writeFile(join(pods, '.torn-sandbox.0123abcd.tmp'), 'partial');
     await mkdir(join(pods, 'quarantine'), { mode: 0o700 });
     await writeFile(join(pods, 'quarantine', 'old-sandbox.20261201T101010123Z.89abcdef.json'), 'garbage');
@@ -148,8 +148,8 @@ describe('multinet inspect on a live runtime state dir', () => {
     await runtime.syncOnce();
     await runtime.close();
     runtime = undefined;
-    const pods = join(dir, 'state', 'driver', 'pods');
-    for (const name of await readdir(pods)) if (name.endsWith('.json')) await rm(join(pods, name));
+    // The driver's record log is gone; the runtime's sandbox registry still holds the sandbox.
+    await rm(join(dir, 'state', 'driver', 'records'), { recursive: true, force: true });
 
     const inspection = await inspectJson(join(dir, 'state'));
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeRuntime, type FakeRuntime } from '@multinet/fake-runtime';
 import { REAL_PLUGIN_DIR, hasRealParts } from './support/real-parts.ts';
+import { openPodRecords } from './support/pod-records.ts';
 import { ip, listLeases, uniqueSuffix } from './support/netns.ts';
 
 const PODS = 200;
@@ -77,6 +78,6 @@ describe.runIf(hasRealParts())('200 pods with three real networks each', () => {
     await runtime.syncOnce();
     expect(await listLeases(join(dir, 'ipam'))).toEqual([]);
     expect(await runtime.sandboxes()).toEqual([]);
-    expect((await readdir(join(dir, 'state', 'driver', 'pods'))).filter((f) => f.endsWith('.json'))).toEqual([]);
+    expect(await openPodRecords(join(dir, 'state', 'driver')).keys()).toEqual([]);
   }, 300_000);
 });

@@ -10,6 +10,8 @@ import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, readlink, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readRecordLog } from '@multinet/checkpoint';
+import { parsePodRecord, POD_RECORD_KIND, POD_RECORD_VERSION, type PodRecord } from '@multinet/cni-driver';
 import { MULTINET_BIN } from './cli.ts';
 import { ip, listLeases, uniqueSuffix } from './netns.ts';
 import { createSeededRandom } from './seeded-random.ts';
@@ -91,17 +93,14 @@ async function findHolders(path: string): Promise<number[]> {
 }
 
 /** Attachments whose last step's outcome the records do not know (an ADD or DEL intent). */
-async function countIntents(podsDir: string): Promise<number> {
-  let count = 0;
-  for (const file of (await readdir(podsDir).catch(() => [] as string[])).filter((f) => f.endsWith('.json'))) {
-    try {
-      const envelope = JSON.parse(await readFile(join(podsDir, file), 'utf8')) as { data: { attachments: Array<{ state: string }> } };
-      count += envelope.data.attachments.filter((a) => a.state !== 'added').length;
-    } catch {
-      // a record cut by the kill is the checkpoint store's business
-    }
-  }
-  return count;
+async function countIntents(driverDir: string): Promise<number> {
+  const { records } = await readPodRecords(driverDir);
+  return records.reduce((count, { value }) => count + value.attachments.filter((a) => a.state !== 'added').length, 0);
+}
+
+/** The driver's records as they are on disk (the record log, read without owning it). */
+function readPodRecords(driverDir: string) {
+  return readRecordLog({ dir: join(driverDir, 'records'), kind: POD_RECORD_KIND, version: POD_RECORD_VERSION, parse: parsePodRecord }).catch(() => ({ records: [] as Array<{ key: string; value: PodRecord }> }));
 }
 
 /** Runs the soak; never throws for what it finds (see `problems`). */
@@ -222,7 +221,7 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
       }
       const holders = await findHolders(join(stateDir, 'driver', 'lock'));
       if (holders.length) orphanedPluginsSeen++;
-      const intents = await countIntents(join(stateDir, 'driver', 'pods'));
+      const intents = await countIntents(join(stateDir, 'driver'));
       if (intents > 0) interruptedSteps++;
       log(`cycle ${cycle}: killed ${alone ? 'the process' : 'the group'} ${runMs} ms after it started (pods changed at ${churnAt} ms); ${intents} step(s) cut short, ${holders.length} fenced plugin(s) left; wanted ${[...wanted].join(',') || 'none'}`);
       await checkConverged(cycle, wanted);
@@ -236,7 +235,7 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
     const namespaces = await ip('netns', 'list');
     const leftNs = [...seenNamespaces].filter((ns) => namespaces.includes(ns));
     if (leftNs.length) problems.push(`final: namespaces left: ${leftNs.join(' ')}`);
-    const records = (await readdir(join(stateDir, 'driver', 'pods')).catch(() => [] as string[])).filter((f) => f.endsWith('.json'));
+    const records = (await readPodRecords(join(stateDir, 'driver'))).records.map((r) => r.key);
     if (records.length) problems.push(`final: records left: ${records.join(' ')}`);
     const registry = await readdir(join(stateDir, 'sandboxes')).catch(() => [] as string[]);
     if (registry.filter((f) => f.endsWith('.json')).length) problems.push(`final: sandboxes left in the registry: ${registry.join(' ')}`);

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { readRecordLog } from '@multinet/checkpoint';
 import {
   buildAttachmentStatus,
   isCniError,
@@ -231,7 +232,7 @@ async function readRuntimeSandboxes(stateDir: string): Promise<Array<{ sandboxId
 export async function readStateDir(stateDir: string): Promise<StateDirInspection | undefined> {
   if (!(await isDir(stateDir))) return undefined;
   const nested = join(stateDir, 'driver');
-  const layout = (await exists(join(nested, 'pods'))) || (await exists(join(nested, 'owner'))) ? 'runtime' : 'driver';
+  const layout = (await exists(join(nested, 'pods'))) || (await exists(join(nested, 'records'))) || (await exists(join(nested, 'owner'))) ? 'runtime' : 'driver';
   const driverDir = layout === 'runtime' ? nested : stateDir;
   const podsDir = join(driverDir, 'pods');
 
@@ -259,6 +260,16 @@ export async function readStateDir(stateDir: string): Promise<StateDirInspection
     } catch (error) {
       unreadable.push({ file, code: isCniError(error) ? error.code : 'RECORD_INVALID', reason: (error as Error).message });
     }
+  }
+
+  // The driver's record log (read as it is on disk: no lock, nothing cut or moved).
+  const logDir = join(driverDir, 'records');
+  try {
+    const log = await readRecordLog({ dir: logDir, kind: POD_RECORD_KIND, version: POD_RECORD_VERSION, parse: parsePodRecord });
+    for (const { value } of log.records) sandboxes.push(buildSandboxView(value));
+    for (const problem of log.problems) unreadable.push({ file: problem.details.file ?? logDir, code: problem.code, reason: problem.message });
+  } catch (error) {
+    unreadable.push({ file: logDir, code: 'READ_FAILED', reason: (error as Error).message });
   }
 
   if (layout === 'runtime') {
