@@ -74,13 +74,24 @@ export async function findAttachmentFault(ctx: ChainContext, record: PodRecord, 
       );
       return undefined;
     } catch (error) {
-      return `CHECK failed: ${error instanceof Error ? error.message : String(error)}`;
+      const failed = `CHECK failed: ${error instanceof Error ? error.message : String(error)}`;
+      // CHECK is stricter than "the attachment works": Debian's bridge fails it once the bridge's
+      // MAC moved because other ports came or went. In a real namespace the interface and its
+      // addresses decide; only a missing interface or address is a broken attachment.
+      if (!isNamespace) return failed;
+      const fault = await findInterfaceFault(record.netns, attachment.ifName, result);
+      return fault === undefined ? undefined : `${failed}; ${fault}`;
     }
   }
   if (!isNamespace) return undefined;
-  const addresses = await readInterfaceAddresses(record.netns, attachment.ifName);
-  if (addresses === undefined) return `interface ${attachment.ifName} is missing from ${record.netns}`;
+  return findInterfaceFault(record.netns, attachment.ifName, result);
+}
+
+/** Why the interface in the namespace is not what the result says, or `undefined`. */
+async function findInterfaceFault(netns: string, ifName: string, result: CniResult | undefined): Promise<string | undefined> {
+  const addresses = await readInterfaceAddresses(netns, ifName);
+  if (addresses === undefined) return `interface ${ifName} is missing from ${netns}`;
   const expected = result ? listResultIps(result).map((ip) => ip.address.split('/')[0]!) : [];
   const missing = expected.filter((ip) => !addresses.includes(ip));
-  return missing.length ? `interface ${attachment.ifName} lacks ${missing.join(', ')}` : undefined;
+  return missing.length ? `interface ${ifName} lacks ${missing.join(', ')}` : undefined;
 }
