@@ -5,11 +5,10 @@
  * which recovers as it reads. So the envelope check below is its own: the same rules as
  * `@multinet/checkpoint` (kind, version, `sha256:` over the data's bytes), on a read-only path.
  */
-import { createHash } from 'node:crypto';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { readRecordLog } from '@multinet/checkpoint';
+import { parseEnvelopeText, readRecordLog, type EnvelopeOutcome } from '@multinet/checkpoint';
 import {
   buildAttachmentStatus,
   isCniError,
@@ -92,62 +91,12 @@ export interface StateDirInspection {
 
 const RECORD_SUFFIX = '.json';
 const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,200}$/;
-const HEAD = '{"kind":';
-const DATA_KEY = ',"data":';
-
-type EnvelopeVerdict = { readonly ok: true; readonly data: unknown } | { readonly ok: false; readonly code: string; readonly reason: string };
-
-const checksumOf = (json: string): string => `sha256:${createHash('sha256').update(json).digest('hex')}`;
-
-function checkHead(head: Record<string, unknown>): EnvelopeVerdict | undefined {
-  if (head['kind'] !== POD_RECORD_KIND) return { ok: false, code: 'RECORD_KIND_MISMATCH', reason: `its kind is ${JSON.stringify(head['kind']) ?? 'missing'}, expected ${JSON.stringify(POD_RECORD_KIND)}` };
-  if (head['version'] !== POD_RECORD_VERSION) return { ok: false, code: 'RECORD_VERSION_UNSUPPORTED', reason: `its version is ${JSON.stringify(head['version']) ?? 'missing'}, expected ${POD_RECORD_VERSION}` };
-  if (typeof head['checksum'] !== 'string') return { ok: false, code: 'RECORD_CORRUPT', reason: 'it has no checksum' };
-  return undefined;
-}
-
 /**
- * Checks a pod record file's envelope as `@multinet/checkpoint` does: the checksum covers the
- * data's bytes as written (the store's layout), or the re-encoded data for any other layout. Pure.
+ * Checks a pod record file's envelope with `@multinet/checkpoint`'s own check (kind, version,
+ * checksum), which reads and moves nothing. Pure.
  */
-export function parsePodRecordEnvelope(text: string): EnvelopeVerdict {
-  const dataAt = text.indexOf(DATA_KEY);
-  const end = text.trimEnd().length - 1;
-  if (text.startsWith(HEAD) && dataAt > 0 && text[end] === '}') {
-    let head: unknown;
-    try {
-      head = JSON.parse(`${text.slice(0, dataAt)}}`);
-    } catch {
-      head = undefined; // not the store's layout after all: the full parse below decides
-    }
-    if (typeof head === 'object' && head !== null) {
-      const problem = checkHead(head as Record<string, unknown>);
-      if (problem) return problem;
-      const dataJson = text.slice(dataAt + DATA_KEY.length, end);
-      if (checksumOf(dataJson) !== (head as Record<string, unknown>)['checksum']) return { ok: false, code: 'RECORD_CORRUPT', reason: 'checksum mismatch (torn or altered)' };
-      try {
-        return { ok: true, data: JSON.parse(dataJson) };
-      } catch {
-        return { ok: false, code: 'RECORD_CORRUPT', reason: 'its data is not JSON' };
-      }
-    }
-  }
-  if (text.trim() === '') return { ok: false, code: 'RECORD_CORRUPT', reason: 'the file is empty (torn write?)' };
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { ok: false, code: 'RECORD_CORRUPT', reason: `it is not JSON (torn write?): ${(error as Error).message}` };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value) || !('data' in value)) {
-    return { ok: false, code: 'RECORD_CORRUPT', reason: 'it is not a record envelope {kind, version, checksum, data}' };
-  }
-  const problem = checkHead(value as Record<string, unknown>);
-  if (problem) return problem;
-  const { data, checksum } = value as { data: unknown; checksum: string };
-  const dataJson = JSON.stringify(data) as string | undefined;
-  if (dataJson === undefined || checksumOf(dataJson) !== checksum) return { ok: false, code: 'RECORD_CORRUPT', reason: 'checksum mismatch (torn or altered)' };
-  return { ok: true, data };
+export function parsePodRecordEnvelope(text: string): EnvelopeOutcome {
+  return parseEnvelopeText(text, { kind: POD_RECORD_KIND, version: POD_RECORD_VERSION });
 }
 
 /** The view of a record (pure). */
