@@ -3,12 +3,16 @@
  * `@multinet/checkpoint`'s `openRecordLog`), with a memory copy. The state-dir lock makes this
  * driver the only writer, so what it last wrote is what the log holds.
  *
- * Durability: a write that adds an intent (an attachment newly `adding` or `deleting`) resolves
- * only once it survives the chosen failure — with `power-loss` (the default) after an
- * `fdatasync` shared with every append under way (group commit), with `process-crash` once it
- * is in the kernel. Outcome writes (a result, a `del-failed`, a removal) never wait for the disk:
- * losing one leaves the intent before it, which the next reconcile finishes again (DEL and ADD
- * are redone, never skipped). Either way every write is in the kernel before it resolves.
+ * Durability: a write that adds an ADD intent (an attachment newly `adding`) resolves only once
+ * it survives the chosen failure — with `power-loss` (the default) after an `fdatasync` shared
+ * with every append under way (group commit), with `process-crash` once it is in the kernel.
+ * Every other write never waits for the disk, `deleting` intents included: a power loss takes
+ * every network namespace (and the links in it) with it, and the record before a lost DEL intent
+ * still names the attachment, so the DEL is made again all the same — only an ADD can leave
+ * something on disk (an IPAM lease) that no record names. Outcome writes (a result, a
+ * `del-failed`, a removal) likewise: losing one leaves the intent before it, which the next
+ * reconcile finishes again (DEL and ADD are redone, never skipped). Either way every write is in
+ * the kernel before it resolves, which a crash of this process cannot undo.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -38,13 +42,17 @@ export interface RecordBookOptions {
   readonly durability?: RecordLogDurability | undefined;
 }
 
-const isIntent = (a: AttachmentRecord): boolean => a.state === 'adding' || a.state === 'deleting';
-const intentKey = (a: AttachmentRecord): string => `${a.state}\u0000${a.ifName}\u0000${a.network}`;
+const isAddIntent = (a: AttachmentRecord): boolean => a.state === 'adding' || a.state === 'planned';
+const intentKey = (a: AttachmentRecord): string => `${a.ifName}\u0000${a.network}`;
 
-/** True when `next` holds an intent `previous` did not: a step is about to start on the strength of it. Pure. */
-export function hasNewIntent(previous: PodRecord | undefined, next: PodRecord): boolean {
-  const before = new Set((previous?.attachments ?? []).filter(isIntent).map(intentKey));
-  return next.attachments.some((a) => isIntent(a) && !before.has(intentKey(a)));
+/**
+ * True when `next` holds an ADD intent `previous` did not: an ADD is about to start on the
+ * strength of it, so the write must survive a power loss first (see the file's doc for why a
+ * DEL intent need not). Pure.
+ */
+export function hasNewAddIntent(previous: PodRecord | undefined, next: PodRecord): boolean {
+  const before = new Set((previous?.attachments ?? []).filter(isAddIntent).map(intentKey));
+  return next.attachments.some((a) => isAddIntent(a) && !before.has(intentKey(a)));
 }
 
 /**
@@ -86,7 +94,7 @@ export async function openRecordBook(stateDir: string, logger: Logger, options: 
       }
     },
     async write(record) {
-      const durable = hasNewIntent(memory.get(record.sandboxId), record);
+      const durable = hasNewAddIntent(memory.get(record.sandboxId), record);
       // The memory copy changes only once the log has the record.
       await log.write(record.sandboxId, record, { durable }).catch(wrap('write', record.sandboxId));
       memory.set(record.sandboxId, record);
