@@ -2,7 +2,7 @@
  * libcni's result cache on disk: `<cacheDir>/results/<net>-<containerId>-<ifName>`, files libcni
  * reads and writes — but written atomically (temp file, fsync, rename, fsync dir), 0600 in 0700.
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@multinet/checkpoint';
 import {
@@ -61,9 +61,14 @@ export async function readCachedResult(
   return parseCacheRecord(text, file);
 }
 
-/** Removes an attachment's cache file; a missing one is fine. */
+/**
+ * Removes an attachment's cache file; a missing one is fine. One `unlink` (every DEL pays it,
+ * also in a driver that writes no cache: `rm` would `lstat` first).
+ */
 export async function removeCachedResult(cacheDir: string, networkName: string, containerId: string, ifName: string): Promise<void> {
-  await rm(buildCachePath(cacheDir, networkName, containerId, ifName), { force: true });
+  await unlink(buildCachePath(cacheDir, networkName, containerId, ifName)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
 }
 
 /** A cached attachment (libcni's `NetworkAttachment`). */
