@@ -69,6 +69,16 @@ describe('createCatalog', () => {
     expect(snapshot.problems[0]?.message).toContain('00-broken.conflist');
   });
 
+  it('does not make a file whose network name no ADD accepts the default: the next good file is', async () => {
+    await writeFile(join(confDir, '00-badname.conflist'), conflist('bad name!'));
+    await writeFile(join(confDir, '10-good.conflist'), conflist('good'));
+    const snapshot = await open(false).sync();
+    expect(snapshot.defaultNetwork?.name).toBe('good');
+    expect([...snapshot.networks.keys()]).toEqual(['good']);
+    expect(snapshot.problems.map((p) => p.code)).toEqual(['NETWORK_NAME_INVALID']);
+    expect(snapshot.problems[0]?.message).toContain('00-badname.conflist');
+  });
+
   it('refuses a plugin type that is a path', async () => {
     await writeFile(join(confDir, '10-evil.conflist'), conflist('evil', '../../bin/sh'));
     const snapshot = await open(false).sync();

@@ -6,7 +6,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
-import { CniError, parseNetworkConfigFile } from '@multinet/cni-types';
+import { CniError, parseNetworkConfigFile, validateNetworkName } from '@multinet/cni-types';
 import { validatePluginType } from '../invoke/plugin-path.ts';
 import { wrapLogger, type Logger, type LoggerLike } from '../internal/logger.ts';
 import { createDirWatcher, type DirChange, type DirWatcher } from '../watch/chokidar-watcher.ts';
@@ -136,6 +136,13 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
     if (!after || statKeyOf(after) !== key) return 'in-flux';
     try {
       const list = parseNetworkConfigFile(text, file);
+      // A name no ADD would accept makes the file unusable, not the default network that fails
+      // every pod (libcni finds out only at ADD): the next good file is the default.
+      try {
+        validateNetworkName(list.name);
+      } catch (error) {
+        throw new CniError('NETWORK_NAME_INVALID', `conf file ${file}: ${(error as Error).message}`, { file, network: list.name }, { cause: error });
+      }
       for (const plugin of list.plugins) validatePluginType(plugin.type, { file, network: list.name });
       return { statKey: key, entry: { file, list } };
     } catch (error) {
