@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmod, mkdir, mkdtemp, rm, writeFile, unlink } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rename, rm, symlink, writeFile, unlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCatalog, type Catalog } from './catalog.ts';
@@ -160,6 +160,28 @@ describe('createCatalog', () => {
     await writeFile(join(confDir, '10-a.conflist'), conflist('a'));
     await catalog.sync();
     expect(seen).toEqual([1]);
+  });
+
+  it('while watching, sees a conf dir that is a symlink retargeted to another dir', async () => {
+    const dirA = join(dir, 'confs-a');
+    const dirB = join(dir, 'confs-b');
+    await mkdir(dirA);
+    await mkdir(dirB);
+    await writeFile(join(dirA, '10-a.conflist'), conflist('neta'));
+    await writeFile(join(dirB, '10-b.conflist'), conflist('netb'));
+    const link = join(dir, 'net.d-link');
+    await symlink(dirA, link);
+    const catalog = createCatalog({ confDir: link, pluginDirs: [binDir], watch: true });
+    catalogs.push(catalog);
+    await catalog.ready;
+    expect((await catalog.sync()).defaultNetwork?.name).toBe('neta');
+    // Retargeted atomically, as a deployment tool does (new link, renamed over the old one).
+    await symlink(dirB, `${link}.new`);
+    await rename(`${link}.new`, link);
+    expect((await catalog.sync()).defaultNetwork?.name).toBe('netb');
+    // And the new target is watched: a file added there is seen.
+    const snapshot = await nextReload(catalog, () => writeFile(join(dirB, '20-c.conflist'), conflist('netc')));
+    expect([...snapshot.networks.keys()]).toEqual(['netb', 'netc']);
   });
 
   it('rejects a relative conf dir with a TypeError', () => {

@@ -110,6 +110,23 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
   let watcher: DirWatcher | undefined;
   if (watching) watcher = createDirWatcher([confDir, ...pluginDirs], onChange);
   const ready = watcher ? watcher.ready : Promise.resolve();
+  // What each watched dir is (device and inode, through symlinks): a dir that is a symlink
+  // retargeted, or a dir replaced or created, is a new dir the watcher does not see into.
+  let dirIdentity: string | undefined;
+  const readDirIdentity = async (): Promise<string> =>
+    (await Promise.all([confDir, ...pluginDirs].map((dir) => stat(dir).then((s) => `${s.dev}:${s.ino}`, () => '-')))).join(',');
+  /** While watching: when a dir is no longer the one watched, reads everything and watches anew. */
+  async function noticeReplacedDirs(): Promise<void> {
+    const identity = await readDirIdentity();
+    if (dirIdentity !== undefined && identity !== dirIdentity) {
+      everythingDirty = confDirty = pluginsDirty = listingDirty = true;
+      const old = watcher;
+      watcher = createDirWatcher([confDir, ...pluginDirs], onChange);
+      void old?.close().catch((error: unknown) => logger.warn({ err: error }, 'closing the watcher of a replaced dir failed'));
+      logger.info({ confDir, pluginDirs }, 'a watched dir was replaced (or a symlink retargeted): reading everything again');
+    }
+    dirIdentity = identity;
+  }
 
   async function readEntry(file: string, previous: CachedFile | undefined): Promise<CachedFile | 'in-flux' | 'gone'> {
     let before: Stats;
@@ -252,6 +269,7 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
   }
 
   async function syncNow(): Promise<CatalogSnapshot> {
+    if (watching) await noticeReplacedDirs();
     const needConf = confDirty || !watching;
     const needPlugins = pluginsDirty || !watching;
     if (!needConf && !needPlugins) return snapshot;
