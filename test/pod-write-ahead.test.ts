@@ -1,0 +1,108 @@
+/**
+ * What the driver writes before it acts, and what it does when it cannot write: the record of a
+ * step is in the log before the step's plugin starts, rollback DELs in exact reverse order, and a
+ * state dir that cannot take a write fails the pod before any plugin runs. Fixture plugins, fake
+ * namespaces; the full-disk case on a real tiny tmpfs (root).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { readRecordLog } from '@multinet/checkpoint';
+import { createCniDriver, createExecaExecutor, parsePodRecord, POD_RECORD_KIND, POD_RECORD_VERSION, type CniDriver, type PluginExecRequest, type PluginExecutor, type PodRecord } from '@multinet/cni-driver';
+import { FIXTURE_PLUGIN_DIR, readNoopLog, writeNoopControl } from './support/noop.ts';
+
+const run = promisify(execFile);
+let dir: string;
+let confDir: string;
+let stateDir: string;
+let drivers: CniDriver[];
+const mounts: string[] = [];
+
+const logOf = (net: string) => join(dir, `${net}.json`);
+const ALPHA = 'alpha.network.k8s.io/networks';
+
+/** An executor that runs plugins for real and lets the test look at each request first. */
+function watchingExecutor(onRequest: (request: PluginExecRequest) => Promise<void> | void): PluginExecutor {
+  const inner = createExecaExecutor();
+  return { execPlugin: async (request) => (await onRequest(request), inner.execPlugin(request)) };
+}
+
+function openDriver(executor: PluginExecutor, state = stateDir): CniDriver {
+  const driver = createCniDriver({ confDir, pluginDirs: [FIXTURE_PLUGIN_DIR], stateDir: state, executor, watch: false, loopback: false });
+  drivers.push(driver);
+  return driver;
+}
+
+const sandbox = (name: string, networks: string) => ({
+  sandboxId: `${name}-sandbox`,
+  netns: join(dir, 'netns', name),
+  pod: { namespace: 'default', name, uid: `uid-${name}`, annotations: { [ALPHA]: networks } },
+});
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'multinet-write-ahead-'));
+  confDir = join(dir, 'net.d');
+  stateDir = join(dir, 'state');
+  await mkdir(confDir);
+  for (const [i, name] of ['neta', 'netb', 'netc'].entries()) {
+    await writeFile(join(confDir, `${10 + i}-${name}.conflist`), JSON.stringify({ cniVersion: '1.0.0', name, plugins: [{ type: 'noop', debugFile: logOf(name) }] }));
+  }
+  drivers = [];
+});
+
+afterEach(async () => {
+  await Promise.all(drivers.map((d) => d.close()));
+  for (const mount of mounts.splice(0)) await run('umount', [mount]).catch(() => undefined);
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('write-ahead', () => {
+  it('has each ADD\'s intent in the record log on disk before the plugin starts', async () => {
+    const seen: Array<[string, string | undefined]> = [];
+    const executor = watchingExecutor(async (request) => {
+      if (request.env['CNI_COMMAND'] !== 'ADD') return;
+      // Read the log as a restarted runtime would (lock-free, from the disk).
+      const { records } = await readRecordLog<PodRecord>({ dir: join(stateDir, 'records'), kind: POD_RECORD_KIND, version: POD_RECORD_VERSION, parse: parsePodRecord });
+      const attachment = records.find((r) => r.key === 'web-sandbox')?.value.attachments.find((a) => a.ifName === request.env['CNI_IFNAME']);
+      seen.push([request.env['CNI_IFNAME']!, attachment?.state]);
+    });
+    await openDriver(executor).setUpPod(sandbox('web', 'neta,netb,netc'));
+    expect(seen).toEqual([
+      ['eth0', 'adding'],
+      ['eth1', 'adding'],
+      ['eth2', 'adding'],
+    ]);
+  });
+
+  it('rolls a failed first setup back in exact reverse order: the failed ADD first, then the ones before it', async () => {
+    await writeNoopControl(logOf('netc'), { ADD: { errorCode: 7, errorMsg: 'no thanks' } });
+    const calls: string[] = [];
+    const executor = watchingExecutor((request) => void calls.push(`${request.env['CNI_COMMAND']} ${request.env['CNI_IFNAME']}`));
+    await expect(openDriver(executor).setUpPod(sandbox('web', 'neta,netb,netc'))).rejects.toMatchObject({ code: 'POD_SETUP_FAILED' });
+    expect(calls).toEqual(['ADD eth0', 'ADD eth1', 'ADD eth2', 'DEL eth2', 'DEL eth1', 'DEL eth0']);
+  });
+});
+
+describe('a state dir that cannot take a write', () => {
+  it('fails the pod with RECORD_WRITE_FAILED before any plugin runs, and works once there is room', async () => {
+    // A real full filesystem: a 1 MiB tmpfs, filled up after the driver opened its log.
+    const small = join(dir, 'small');
+    await mkdir(small, { mode: 0o700 });
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'mnwa-tmpfs', small]);
+    mounts.push(small);
+    const state = join(small, 'state');
+    const driver = openDriver(createExecaExecutor(), state);
+    await driver.listSandboxes();
+    const filler = join(small, 'filler');
+    await run('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k', 'count=64']).catch(() => undefined); // stops at ENOSPC
+    const error = await driver.setUpPod(sandbox('web', 'neta,netb')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'RECORD_WRITE_FAILED', message: expect.stringContaining('web-sandbox') });
+    expect(await readNoopLog(logOf('neta'))).toEqual([]);
+    await unlink(filler);
+    const status = await driver.setUpPod(sandbox('web', 'neta,netb'));
+    expect(status.networks.map((n) => n.interface)).toEqual(['eth0', 'eth1']);
+  });
+});
