@@ -79,6 +79,22 @@ describe('createCatalog', () => {
     expect(snapshot.problems[0]?.message).toContain('00-badname.conflist');
   });
 
+  it('orders conf files by bytes, not by locale: upper case and "_" before lower case', async () => {
+    // localeCompare would give a, B, _; libcni's sort.Strings gives B, _, a.
+    await writeFile(join(confDir, 'a.conflist'), conflist('lower'));
+    await writeFile(join(confDir, 'B.conflist'), conflist('upper'));
+    await writeFile(join(confDir, '_.conflist'), conflist('underscore'));
+    const snapshot = await open(false).sync();
+    expect([...snapshot.networks.keys()]).toEqual(['upper', 'underscore', 'lower']);
+    expect(snapshot.defaultNetwork?.name).toBe('upper');
+  });
+
+  it('reads a .conf with both "type" and "plugins" as the single plugin conf libcni reads it as', async () => {
+    await writeFile(join(confDir, '10-both.conf'), JSON.stringify({ cniVersion: '0.4.0', name: 'both', type: 'noop', plugins: [{ type: 'other' }] }));
+    const snapshot = await open(false).sync();
+    expect(snapshot.networks.get('both')?.list.plugins.map((p) => p.type)).toEqual(['noop']);
+  });
+
   it('refuses a plugin type that is a path', async () => {
     await writeFile(join(confDir, '10-evil.conflist'), conflist('evil', '../../bin/sh'));
     const snapshot = await open(false).sync();
