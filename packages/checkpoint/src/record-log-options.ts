@@ -1,8 +1,8 @@
 /**
  * The options of a record log: their type, and their one-time check at the boundary.
  */
-import { isAbsolute } from 'node:path';
 import type { CheckpointError } from './errors.ts';
+import { normalizeCommonRecordOptions, showOption, type NormalizedCommonRecordOptions } from './internal/record-options.ts';
 
 /**
  * What a write that asks to be durable survives before it resolves:
@@ -37,18 +37,10 @@ export interface RecordLogOptions<T> {
 }
 
 /** Options after {@link normalizeRecordLogOptions}. */
-export interface NormalizedRecordLogOptions<T> {
-  readonly dir: string;
-  readonly kind: string;
-  readonly version: number;
-  readonly parse: (data: unknown) => T;
-  readonly check: ((value: T, key: string) => void) | undefined;
-  readonly onProblem: (problem: CheckpointError) => void;
+export interface NormalizedRecordLogOptions<T> extends NormalizedCommonRecordOptions<T> {
   readonly durability: RecordLogDurability;
   readonly compactAtBytes: number;
 }
-
-const show = (value: unknown): string => (typeof value === 'function' ? 'a function' : (JSON.stringify(value) ?? String(value)));
 
 /**
  * Checks options once and fills the defaults.
@@ -56,19 +48,13 @@ const show = (value: unknown): string => (typeof value === 'function' ? 'a funct
  * @throws {TypeError} for a programmer mistake, e.g. ``Expected `durability` to be "power-loss" or "process-crash", got `"never"` ``
  */
 export function normalizeRecordLogOptions<T>(options: RecordLogOptions<T>): NormalizedRecordLogOptions<T> {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`Expected record log options to be an object, got \`${show(options)}\``);
-  const { dir, kind, version, parse, check, onProblem, durability, compactAtBytes } = options;
-  if (typeof dir !== 'string' || !isAbsolute(dir)) throw new TypeError(`Expected \`dir\` to be an absolute path, got \`${show(dir)}\``);
-  if (typeof kind !== 'string' || kind === '') throw new TypeError(`Expected \`kind\` to be a non-empty string, got \`${show(kind)}\``);
-  if (!Number.isSafeInteger(version) || version < 0) throw new TypeError(`Expected \`version\` to be an integer >= 0, got \`${show(version)}\``);
-  if (typeof parse !== 'function') throw new TypeError(`Expected \`parse\` to be a function, got \`${show(parse)}\``);
-  if (check !== undefined && typeof check !== 'function') throw new TypeError(`Expected \`check\` to be a function, got \`${show(check)}\``);
-  if (onProblem !== undefined && typeof onProblem !== 'function') throw new TypeError(`Expected \`onProblem\` to be a function, got \`${show(onProblem)}\``);
+  const common = normalizeCommonRecordOptions('record log options', options);
+  const { durability, compactAtBytes } = options;
   if (durability !== undefined && durability !== 'power-loss' && durability !== 'process-crash') {
-    throw new TypeError(`Expected \`durability\` to be "power-loss" or "process-crash", got \`${show(durability)}\``);
+    throw new TypeError(`Expected \`durability\` to be "power-loss" or "process-crash", got \`${showOption(durability)}\``);
   }
   if (compactAtBytes !== undefined && (!Number.isSafeInteger(compactAtBytes) || compactAtBytes < 1)) {
-    throw new TypeError(`Expected \`compactAtBytes\` to be a positive integer, got \`${show(compactAtBytes)}\``);
+    throw new TypeError(`Expected \`compactAtBytes\` to be a positive integer, got \`${showOption(compactAtBytes)}\``);
   }
-  return { dir, kind, version, parse, check, onProblem: onProblem ?? (() => undefined), durability: durability ?? 'power-loss', compactAtBytes: compactAtBytes ?? 4 << 20 };
+  return { ...common, durability: durability ?? 'power-loss', compactAtBytes: compactAtBytes ?? 4 << 20 };
 }

@@ -1,8 +1,8 @@
 /**
  * The options of a checkpoint store: their type, and their one-time check at the boundary.
  */
-import { isAbsolute } from 'node:path';
 import type { CheckpointError } from './errors.ts';
+import { normalizeCommonRecordOptions, showOption, type NormalizedCommonRecordOptions } from './internal/record-options.ts';
 
 /** Options of `createCheckpointStore`. */
 export interface CheckpointStoreOptions<T> {
@@ -34,17 +34,9 @@ export interface CheckpointStoreOptions<T> {
 }
 
 /** Options after {@link normalizeStoreOptions}: checked, defaults filled. */
-export interface NormalizedStoreOptions<T> {
-  readonly dir: string;
-  readonly kind: string;
-  readonly version: number;
-  readonly parse: (data: unknown) => T;
-  readonly check: ((value: T, key: string) => void) | undefined;
-  readonly onProblem: (problem: CheckpointError) => void;
+export interface NormalizedStoreOptions<T> extends NormalizedCommonRecordOptions<T> {
   readonly fsync: boolean;
 }
-
-const show = (value: unknown): string => (typeof value === 'function' ? 'a function' : (JSON.stringify(value) ?? String(value)));
 
 /**
  * Checks options once and fills the defaults.
@@ -52,14 +44,8 @@ const show = (value: unknown): string => (typeof value === 'function' ? 'a funct
  * @throws {TypeError} for a programmer mistake, e.g. ``Expected `dir` to be an absolute path, got `"./state"` ``
  */
 export function normalizeStoreOptions<T>(options: CheckpointStoreOptions<T>): NormalizedStoreOptions<T> {
-  if (typeof options !== 'object' || options === null) throw new TypeError(`Expected checkpoint store options to be an object, got \`${show(options)}\``);
-  const { dir, kind, version, parse, check, onProblem, fsync } = options;
-  if (typeof dir !== 'string' || !isAbsolute(dir)) throw new TypeError(`Expected \`dir\` to be an absolute path, got \`${show(dir)}\``);
-  if (typeof kind !== 'string' || kind === '') throw new TypeError(`Expected \`kind\` to be a non-empty string, got \`${show(kind)}\``);
-  if (!Number.isSafeInteger(version) || version < 0) throw new TypeError(`Expected \`version\` to be an integer >= 0, got \`${show(version)}\``);
-  if (typeof parse !== 'function') throw new TypeError(`Expected \`parse\` to be a function, got \`${show(parse)}\``);
-  if (check !== undefined && typeof check !== 'function') throw new TypeError(`Expected \`check\` to be a function, got \`${show(check)}\``);
-  if (onProblem !== undefined && typeof onProblem !== 'function') throw new TypeError(`Expected \`onProblem\` to be a function, got \`${show(onProblem)}\``);
-  if (fsync !== undefined && typeof fsync !== 'boolean') throw new TypeError(`Expected \`fsync\` to be a boolean, got \`${show(fsync)}\``);
-  return { dir, kind, version, parse, check, onProblem: onProblem ?? (() => undefined), fsync: fsync ?? true };
+  const common = normalizeCommonRecordOptions('checkpoint store options', options);
+  const { fsync } = options;
+  if (fsync !== undefined && typeof fsync !== 'boolean') throw new TypeError(`Expected \`fsync\` to be a boolean, got \`${showOption(fsync)}\``);
+  return { ...common, fsync: fsync ?? true };
 }
