@@ -30,20 +30,30 @@ const parseBig = (data: unknown): Big => {
   return value;
 };
 
-describe('writeFileAtomic', () => {
+describe.each([true, false])('writeFileAtomic with fsync %s', (fsync) => {
   it('replaces the file whole, as a 0600 file, with no temp file left', async () => {
     const file = join(root, 'state.json');
     await writeFile(file, 'old');
-    await writeFileAtomic(file, 'new');
+    const before = await stat(file);
+    await writeFileAtomic(file, 'new', { fsync });
     expect(await readFile(file, 'utf8')).toBe('new');
-    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    const after = await stat(file);
+    expect(after.mode & 0o777).toBe(0o600);
+    expect(after.ino).not.toBe(before.ino);
     expect(await readdir(root)).toEqual(['state.json']);
+  });
+
+  it('writes bytes as given, with the mode asked for', async () => {
+    const file = join(root, 'bytes.bin');
+    await writeFileAtomic(file, Uint8Array.from([0, 255, 10]), { fsync, mode: 0o640 });
+    expect([...(await readFile(file))]).toEqual([0, 255, 10]);
+    expect((await stat(file)).mode & 0o777).toBe(0o640);
   });
 
   it('leaves the old content and no temp file when the rename fails', async () => {
     const target = join(root, 'taken');
     await mkdir(join(target, 'inside'), { recursive: true });
-    await expect(writeFileAtomic(target, 'new')).rejects.toMatchObject({ code: expect.stringMatching(/^E/) });
+    await expect(writeFileAtomic(target, 'new', { fsync })).rejects.toMatchObject({ code: expect.stringMatching(/^E/) });
     expect(await readdir(root)).toEqual(['taken']);
   });
 });
