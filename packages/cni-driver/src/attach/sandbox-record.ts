@@ -84,6 +84,7 @@ export function buildAttachmentRecord(attachment: PlannedAttachment, state: Atta
     cniVersion: attachment.cniVersion,
     cniArgs: attachment.cniArgs.map(([k, v]) => [k, v] as [string, string]),
     capabilityArgs: { ...attachment.capabilityArgs },
+    ...(attachment.defaultRoutes ? { defaultRoutes: { removeFamilies: [...attachment.defaultRoutes.removeFamilies], gateways: [...attachment.defaultRoutes.gateways] } } : {}),
     state,
     delAttempts: 0,
   };
