@@ -28,7 +28,7 @@ export async function applyDefaultRoutes(
   const plan = attachment.defaultRoutes;
   if (!plan) return result;
   if (plan.removeFamilies.length > 0) await editor.deleteDefaultRoutes(rt.netns, rt.ifName, plan.removeFamilies);
-  await editor.addDefaultRoutes(rt.netns, rt.ifName, plan.gateways);
+  if (plan.gateways.length > 0) await editor.addDefaultRoutes(rt.netns, rt.ifName, plan.gateways);
   if (!result) return result;
   const edited = editDefaultRoutesInResult(result as Record<string, unknown>, plan) as CniResult;
   if (chain.writeResultCache !== false) {
