@@ -47,6 +47,8 @@ export interface SandboxTarget {
   readonly sandboxId: string;
   readonly netns: string;
   readonly pod: { readonly namespace: string; readonly name: string; readonly uid: string };
+  /** The selection format of the request, kept in the record for status. @default the record's */
+  readonly selection?: PodRecord['selection'];
 }
 
 /** What a reconcile did; `errors` are DEL failures kept in the record for a retry. */
@@ -135,6 +137,7 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
     const hasNewDefault = ordered.some((a) => a.isDefault);
     const rest = current.filter((a) => !picked.has(a)).map((a) => (hasNewDefault && a.isDefault ? { ...a, isDefault: false } : a));
     const stamp = ctx.now().toISOString();
+    const selection = sandbox.selection ?? record?.selection;
     return {
       sandboxId: sandbox.sandboxId,
       netns: record?.netns ?? sandbox.netns,
@@ -143,6 +146,7 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
       createdAt: record?.createdAt ?? stamp,
       updatedAt: stamp,
       attachments: [...ordered, ...rest],
+      ...(selection ? { selection } : {}),
     };
   };
   const persist = async (renderPhase: PodRecord['phase']): Promise<void> => {
