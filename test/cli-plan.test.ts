@@ -23,7 +23,7 @@ describe('multinet plan', () => {
     }
     await writeFile(join(dir, 'net.d', '10-podnet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'podnet', plugins: [{ type: 'bridge', capabilities: { portMappings: true } }] }));
     const nad = { apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', metadata: { name: 'mv' }, spec: { config: '{"type":"macvlan","capabilities":{"ips":true}}' } };
-    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', annotations: { 'k8s.v1.cni.cncf.io/networks': '[{"name":"mv","ips":["10.250.95.4/24"],"cni-args":{"a":"b"}}]', cni: 'ignored' } } };
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', annotations: { 'k8s.v1.cni.cncf.io/networks': '[{"name":"mv","ips":["10.250.95.4/24"],"cni-args":{"a":"b"},"default-route":["10.250.95.1"]}]', cni: 'ignored' } } };
     const bad = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bad', annotations: { 'k8s.v1.cni.cncf.io/networks': 'Not_A_Label' } } };
     await writeFile(join(dir, 'manifests', 'all.yaml'), [nad, pod, bad].map((d) => JSON.stringify(d)).join('\n---\n'));
   });
@@ -45,6 +45,7 @@ describe('multinet plan', () => {
     ]);
     expect(web!.attachments[1].plugins[0].stdin).toBe('{"args":{"cni":{"a":"b"}},"capabilities":{"ips":true},"cniVersion":"1.1.0","name":"mv","runtimeConfig":{"ips":["10.250.95.4/24"]},"type":"macvlan"}');
     expect(web!.attachments[1].cniArgs).toMatch(/;IP=10\.250\.95\.4\/24$/);
+    expect(web!.attachments.map((a: any) => a.defaultRoutes)).toEqual([{ removeFamilies: [4, 6], gateways: [] }, { removeFamilies: [4, 6], gateways: ['10.250.95.1'] }]);
     expect(bad).toMatchObject({ pod: 'default/bad', error: { code: 'SELECTION_INVALID', message: expect.stringContaining('k8s.v1.cni.cncf.io/networks annotation: entry 1 name') } });
     await expect(access(join(dir, 'ran'))).rejects.toThrow();
   });
@@ -60,6 +61,7 @@ describe('multinet plan', () => {
     expect(code).toBe(0);
     expect(stdout).toContain('pod default/web: format npwg (ignored: genie)\n  default network: podnet on eth0\n  eth0  podnet  (conf, network "podnet", cniVersion 1.0.0)  default');
     expect(stdout).toContain('  net1  default/mv  (object, network "mv", cniVersion 1.1.0 assumed)');
+    expect(stdout).toContain('    default routes: remove IPv4, IPv6; add via 10.250.95.1\n');
   });
 
   it('exits 2 without --conf-dir', async () => {

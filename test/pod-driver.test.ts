@@ -82,6 +82,18 @@ describe('setUpPod', () => {
     expect(status.networks.map((n) => [n.name, n.interface])).toEqual([['dbnet', 'eth0']]);
   });
 
+  it('reports the selection format the request was read in, and the formats precedence ignored, from setUpPod, podStatus and listSandboxes', async () => {
+    const driver = openDriver();
+    const both = sandbox('both', 'dbnet');
+    const status = await driver.setUpPod({ ...both, pod: { ...both.pod, annotations: { ...both.pod.annotations, 'k8s.v1.cni.cncf.io/networks': 'othernet' } } });
+    expect([status.format, status.ignoredFormats]).toEqual(['alpha', ['npwg']]);
+    expect(await driver.podStatus(both.sandboxId)).toMatchObject({ format: 'alpha', ignoredFormats: ['npwg'] });
+    const npwg = await driver.setUpPod({ ...sandbox('npwg'), pod: { ...sandbox('npwg').pod, annotations: { 'k8s.v1.cni.cncf.io/networks': 'othernet' } } });
+    expect([npwg.format, npwg.ignoredFormats]).toEqual(['npwg', undefined]);
+    expect((await driver.setUpPod(sandbox('plain'))).format).toBe('default');
+    expect((await driver.listSandboxes()).map((s) => [s.pod.name, s.status.format]).sort()).toEqual([['both', 'alpha'], ['npwg', 'npwg'], ['plain', 'default']]);
+  });
+
   it('passes the pod identity in CNI_ARGS, in the patch\'s order', async () => {
     await openDriver().setUpPod(sandbox('web', 'dbnet'));
     const [add] = await readNoopLog(logOf('dbnet'));

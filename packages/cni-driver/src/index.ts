@@ -48,7 +48,7 @@ export { buildNadConfig, buildMultusNetworkConfig, buildObjectConfigList, applyC
 export { buildThickConfig, buildLoopbackConfig } from './plan/thick-config.ts';
 export { createCniDriver, openCniDriver } from './pod/create-cni-driver.ts';
 export { POD_TRACING_CHANNEL, type PodOperationMessage } from './pod/pod-tracing.ts';
-export { buildAttachmentKey, PlannedAttachmentSchema, ATTACHMENT_SOURCES } from './attach/attachment.ts';
+export { buildAttachmentKey, PlannedAttachmentSchema, ATTACHMENT_SOURCES, type DefaultRoutePlan } from './attach/attachment.ts';
 export {
   parsePodRecord,
   buildAttachmentRecord,
@@ -64,6 +64,9 @@ export {
 } from './attach/sandbox-record.ts';
 export { selectReconcileSteps, type ReconcileSteps } from './attach/reconcile-steps.ts';
 export type { RetryBackoffOptions } from './attach/retry-backoff.ts';
+export { createIpRouteEditor, type DefaultRouteEditor, type IpRouteEditorOptions } from './attach/route-editor.ts';
+export { editDefaultRoutesInResult } from './attach/default-route-result.ts';
+export { selectDefaultRoutePlans } from './plan/default-route-plan.ts';
 export { acquireStateDirLock, type StateDirLock, type StateDirLockOptions, type StateDirOwner } from './fence/state-dir-lock.ts';
 export { buildPodNetworkStatus, buildAttachmentStatus } from './pod/pod-status.ts';
 export { NETWORK_STATUS_ANNOTATION, buildNetworkStatusEntry, formatNetworkStatusAnnotation, type NetworkStatusEntry, type NetworkStatusSource } from './status/network-status-annotation.ts';

@@ -132,6 +132,8 @@ export const CNI_ERROR_CODES = {
   POD_NETWORK_NOT_FOUND: 'POD_NETWORK_NOT_FOUND',
   /** A pod names a KEP-3698 PodNetwork with `enabled: false`; it is not set up. */
   POD_NETWORK_DISABLED: 'POD_NETWORK_DISABLED',
+  /** Removing or adding a default route in a sandbox (NPWG `default-route`) failed; the attachment is undone. */
+  DEFAULT_ROUTE_FAILED: 'DEFAULT_ROUTE_FAILED',
 } as const;
 
 /** A stable code from {@link CNI_ERROR_CODES}. */

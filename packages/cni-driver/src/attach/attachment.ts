@@ -9,6 +9,19 @@ import type { CniArgs } from '@multinet/cni-types';
 /** Where an attachment's config came from. */
 export const ATTACHMENT_SOURCES = ['conf', 'thick', 'loopback', 'object'] as const;
 
+/**
+ * What an attachment does to the sandbox's default routes once its ADD succeeded (NPWG
+ * `default-route`, as Multus applies it): remove this interface's default routes of
+ * `removeFamilies`, then add one via each of `gateways` on it. The same edit is made to the
+ * attachment's result. Absent when no attachment of the pod carries `default-route`.
+ */
+export interface DefaultRoutePlan {
+  /** IP families whose default routes leave this interface (and its result). */
+  readonly removeFamilies: ReadonlyArray<4 | 6>;
+  /** Gateways this interface gets a default route via (at most one per family per pod). */
+  readonly gateways: readonly string[];
+}
+
 /** One network the pod asked for, resolved to the exact config to run. */
 export interface PlannedAttachment {
   /** How the pod named it (`<namespace>/<object name>`, or the conf network name for the default). */
@@ -29,6 +42,8 @@ export interface PlannedAttachment {
   readonly capabilityArgs: Readonly<Record<string, unknown>>;
   /** Where the config came from: a conf file (thin), a generated thick config, or loopback. */
   readonly source: (typeof ATTACHMENT_SOURCES)[number];
+  /** Default routes to remove and add once made (NPWG `default-route`). @default none */
+  readonly defaultRoutes?: DefaultRoutePlan | undefined;
 }
 
 /** The schema of {@link PlannedAttachment} as it is stored (the record schema extends it). */
@@ -42,6 +57,9 @@ export const PlannedAttachmentSchema = z.strictObject({
   cniVersion: z.string(),
   cniArgs: z.array(z.tuple([z.string(), z.string()])),
   capabilityArgs: z.record(z.string(), z.unknown()),
+  defaultRoutes: z
+    .strictObject({ removeFamilies: z.array(z.union([z.literal(4), z.literal(6)])), gateways: z.array(z.string()) })
+    .optional(),
 });
 
 /** The identity of an attachment: its network reference and its interface name. */

@@ -21,6 +21,8 @@ import { selectReconcileSteps } from './reconcile-steps.ts';
 import type { RetryBackoff } from './retry-backoff.ts';
 import { buildAttachmentRecord, type AttachmentRecord, type PodRecord } from './sandbox-record.ts';
 import { removeHalfMadeLinks } from './half-made-links.ts';
+import { applyDefaultRoutes } from './apply-default-routes.ts';
+import type { DefaultRouteEditor } from './route-editor.ts';
 import { validateSandboxNetns } from './netns-safety.ts';
 import { findAttachmentFault } from './verify-attachment.ts';
 
@@ -36,6 +38,8 @@ export interface ReconcileContext {
   readonly verified: Set<string>;
   readonly logger: Logger;
   readonly now: () => Date;
+  /** Changes default routes in the sandbox (NPWG `default-route`), as part of an attachment's ADD. */
+  readonly routes: DefaultRouteEditor;
 }
 
 /** The sandbox being reconciled. */
@@ -43,6 +47,8 @@ export interface SandboxTarget {
   readonly sandboxId: string;
   readonly netns: string;
   readonly pod: { readonly namespace: string; readonly name: string; readonly uid: string };
+  /** The selection format of the request, kept in the record for status. @default the record's */
+  readonly selection?: PodRecord['selection'];
 }
 
 /** What a reconcile did; `errors` are DEL failures kept in the record for a retry. */
@@ -131,6 +137,7 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
     const hasNewDefault = ordered.some((a) => a.isDefault);
     const rest = current.filter((a) => !picked.has(a)).map((a) => (hasNewDefault && a.isDefault ? { ...a, isDefault: false } : a));
     const stamp = ctx.now().toISOString();
+    const selection = sandbox.selection ?? record?.selection;
     return {
       sandboxId: sandbox.sandboxId,
       netns: record?.netns ?? sandbox.netns,
@@ -139,6 +146,7 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
       createdAt: record?.createdAt ?? stamp,
       updatedAt: stamp,
       attachments: [...ordered, ...rest],
+      ...(selection ? { selection } : {}),
     };
   };
   const persist = async (renderPhase: PodRecord['phase']): Promise<void> => {
@@ -223,7 +231,10 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
   const pendingAdds = current.filter((a) => a.state === 'adding');
   for (const [index, attachment] of pendingAdds.entries()) {
     try {
-      const result = await addNetworkList(ctx.chain, parseNetworkConfigList(attachment.configText), runtimeOf(target, attachment));
+      const rt = runtimeOf(target, attachment);
+      const made = await addNetworkList(ctx.chain, parseNetworkConfigList(attachment.configText), rt);
+      // Part of the ADD: a failure here undoes the attachment like a failed plugin.
+      const result = await applyDefaultRoutes(ctx.routes, ctx.chain, attachment, rt, made);
       let mac: string | undefined;
       if (result && resultFamily(result.cniVersion) === '020' && attachment.source !== 'loopback') mac = await readInterfaceMac(target.netns, attachment.ifName);
       await lastWrite;

@@ -8,7 +8,7 @@
  * its DEL succeeded. `del-failed` keeps a failed DEL for a retry.
  */
 import { z } from 'zod';
-import { CniError, formatIssues } from '@multinet/cni-types';
+import { CniError, formatIssues, SELECTION_FORMATS } from '@multinet/cni-types';
 import { PlannedAttachmentSchema, type PlannedAttachment } from './attachment.ts';
 
 /** The record kind stored in the checkpoint envelope. */
@@ -54,6 +54,8 @@ export const PodRecordSchema = z.strictObject({
   createdAt: z.string(),
   updatedAt: z.string(),
   attachments: z.array(AttachmentRecordSchema),
+  /** The selection format the pod's request was last read in, and the formats it ignored. */
+  selection: z.strictObject({ format: z.enum(SELECTION_FORMATS), ignored: z.array(z.enum(SELECTION_FORMATS)) }).optional(),
 });
 /** The record of one pod sandbox. */
 export type PodRecord = z.infer<typeof PodRecordSchema>;
@@ -84,6 +86,7 @@ export function buildAttachmentRecord(attachment: PlannedAttachment, state: Atta
     cniVersion: attachment.cniVersion,
     cniArgs: attachment.cniArgs.map(([k, v]) => [k, v] as [string, string]),
     capabilityArgs: { ...attachment.capabilityArgs },
+    ...(attachment.defaultRoutes ? { defaultRoutes: { removeFamilies: [...attachment.defaultRoutes.removeFamilies], gateways: [...attachment.defaultRoutes.gateways] } } : {}),
     state,
     delAttempts: 0,
   };

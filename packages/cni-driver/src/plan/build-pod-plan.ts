@@ -2,7 +2,15 @@
  * From a pod sandbox to its plan: which networks, in which order, on which interfaces, with
  * which exact config bytes. Pure but for the VERSION calls of thick plugins (cached).
  */
-import { CniError, parseNetworkConfigList, parsePodNetworkRequest, type AttachmentRuntimeConfig, type NetworkConfigList, type WantedAttachment } from '@multinet/cni-types';
+import {
+  CniError,
+  parseNetworkConfigList,
+  parsePodNetworkRequest,
+  validateDefaultRoutes,
+  type AttachmentRuntimeConfig,
+  type NetworkConfigList,
+  type WantedAttachment,
+} from '@multinet/cni-types';
 import type { CatalogSnapshot } from '../config/catalog-snapshot.ts';
 import type { ObjectSource } from '../objects/object-source.ts';
 import type { PlannedAttachment } from '../attach/attachment.ts';
@@ -10,6 +18,7 @@ import type { PodPlan, PodSandbox } from '../pod/pod-types.ts';
 import { assignInterfaceNames } from './interface-names.ts';
 import { applyCniArgs, buildObjectConfigList } from './object-config.ts';
 import { buildAttachmentArgs, buildCapabilityArgs, buildPodArgs } from './pod-args.ts';
+import { selectDefaultRoutePlans } from './default-route-plan.ts';
 import { resolveReference, type ResolvedReference } from './resolve-reference.ts';
 import { buildLoopbackConfig, buildThickConfig } from './thick-config.ts';
 import { validatePodPlan } from './validate-plan.ts';
@@ -99,16 +108,24 @@ export async function buildPodPlan(input: BuildPodPlanInput): Promise<PodPlan> {
       { refs, existing, freeName: request.freeName },
     );
     const patchRules = request.format === 'alpha' || request.format === 'default';
+    const configs = request.attachments.map((wanted, index) => {
+      const r = resolved[index]!;
+      return r instanceof CniError ? undefined : mergeRuntimeConfig(wanted, selectApiRuntimeConfig(sandbox, r.network, ifNames[index]!));
+    });
+    // The library API's runtime config may add gateways: Multus' ECMP rule holds for the merge too.
+    validateDefaultRoutes(`runtime config of pod ${podRef}`, configs.map((c) => c ?? {}));
+    const routePlans = selectDefaultRoutePlans(configs.map((c) => c ?? {}));
     for (const [index, wanted] of request.attachments.entries()) {
       const r = resolved[index]!;
       const ifName = ifNames[index]!;
-      if (r instanceof CniError) {
+      const config = configs[index];
+      if (r instanceof CniError || config === undefined) {
         const made = existing?.find((a) => a.network === refs[index] && a.ifName === ifName);
         if (!made) throw r;
         attachments.push({ ...made, isDefault: wanted.isDefault });
         continue;
       }
-      const config = mergeRuntimeConfig(wanted, selectApiRuntimeConfig(sandbox, r.network, ifName));
+      const routePlan = routePlans[index];
       const common = {
         network: r.network,
         ifName,
@@ -136,7 +153,7 @@ export async function buildPodPlan(input: BuildPodPlanInput): Promise<PodPlan> {
         list = buildObjectConfigList(r.config, cniVersion, config.cniArgs);
         source = 'object';
       }
-      attachments.push({ ...common, networkName: list.name, configText: list.bytes, cniVersion: list.cniVersion, source });
+      attachments.push({ ...common, networkName: list.name, configText: list.bytes, cniVersion: list.cniVersion, source, ...(routePlan ? { defaultRoutes: routePlan } : {}) });
     }
   } catch (error) {
     if (error instanceof CniError && error.details.pod === undefined) {

@@ -7,6 +7,7 @@ import type { Logger, LoggerLike } from '../internal/logger.ts';
 import type { CatalogSnapshot } from '../config/catalog-snapshot.ts';
 import type { ObjectSource } from '../objects/object-source.ts';
 import type { RetryBackoffOptions } from '../attach/retry-backoff.ts';
+import type { DefaultRouteEditor } from '../attach/route-editor.ts';
 import type { PodNetworkStatus, PodSandbox, ReconcileReport } from './pod-types.ts';
 
 /** Options of `createCniDriver`. Normalized once, with these defaults. */
@@ -61,6 +62,11 @@ export interface CniDriverOptions {
   readonly libcniCache?: boolean | undefined;
   /** Backoff of a failed ADD of a new attachment on a running pod. @default 1s doubling to 60s */
   readonly retryBackoff?: RetryBackoffOptions | undefined;
+  /**
+   * How default routes are changed in a sandbox when a pod asks for NPWG `default-route`.
+   * @default `createIpRouteEditor()`: `nsenter --net=<netns> ip route …`; skips a netns path that is not a real namespace
+   */
+  readonly defaultRouteEditor?: DefaultRouteEditor | undefined;
 }
 
 /** What one `sync()` found. */

@@ -8,6 +8,7 @@ import { removeInterruptedWrites } from '@multinet/checkpoint';
 import { CniError, parseResult } from '@multinet/cni-types';
 import { openRecordBook, type RecordBook } from '../attach/record-book.ts';
 import type { ReconcileContext } from '../attach/reconcile-sandbox.ts';
+import { createIpRouteEditor } from '../attach/route-editor.ts';
 import { createRetryBackoff, type RetryBackoff } from '../attach/retry-backoff.ts';
 import type { ChainContext } from '../chain/chain-context.ts';
 import { createCniConfig, type CniConfig } from '../chain/cni-config.ts';
@@ -173,6 +174,7 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
   }
 
   const objects = options.objectSource;
+  const routes = options.defaultRouteEditor ?? createIpRouteEditor();
   return {
     confDir,
     stateDir: options.stateDir,
@@ -195,6 +197,7 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
         verified,
         logger,
         now: () => new Date(),
+        routes,
       };
     },
     async sync() {

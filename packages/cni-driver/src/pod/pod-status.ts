@@ -40,7 +40,8 @@ export function buildAttachmentStatus(attachment: AttachmentRecord): AttachmentS
 /**
  * The sandbox's status: pod IPs are the default network's first IPv4 and first IPv6 (as kubelet
  * keeps at most one of each); every attachment but loopback is listed; the NPWG network-status
- * annotation's value, ready to write, and KEP-3698 pod IP entries.
+ * annotation's value, ready to write, KEP-3698 pod IP entries, and the selection format the
+ * pod's request was read in (absent for records written before it was kept).
  */
 export function buildPodNetworkStatus(record: PodRecord, failures: readonly AttachmentFailure[] = []): PodNetworkStatus {
   const networks = record.attachments.filter((a) => a.source !== 'loopback' && a.state === 'added').map(buildAttachmentStatus);
@@ -56,5 +57,7 @@ export function buildPodNetworkStatus(record: PodRecord, failures: readonly Atta
     ...(failures.length ? { failures } : {}),
     networkStatusAnnotation: formatNetworkStatusAnnotation(networks),
     podIPEntries: buildPodIPEntries(networks),
+    ...(record.selection ? { format: record.selection.format } : {}),
+    ...(record.selection?.ignored.length ? { ignoredFormats: record.selection.ignored } : {}),
   };
 }

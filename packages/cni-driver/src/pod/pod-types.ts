@@ -107,6 +107,10 @@ export interface PodNetworkStatus {
   readonly networkStatusAnnotation?: string | undefined;
   /** KEP-3698 `status.podIPs` entries (`ip`, `podNetwork`, `interfaceName`), every network's. */
   readonly podIPEntries?: readonly PodIPEntry[] | undefined;
+  /** The selection format the pod's request was read in (`default`: it named no networks). */
+  readonly format?: SelectionFormat | undefined;
+  /** Other formats the pod carried, ignored by precedence (absent when none). */
+  readonly ignoredFormats?: readonly SelectionFormat[] | undefined;
 }
 
 /** A wanted attachment that is not attached: its ADD failed, and a later reconcile retries it. */

@@ -34,7 +34,8 @@ export function reconcilePod(core: DriverCore, sandbox: PodSandbox, signal?: Abo
         pod: `${sandbox.pod.namespace}/${sandbox.pod.name}`,
       });
     }
-    const outcome = await reconcileSandbox(core.reconcileContext(state, signal), sandbox, plan.attachments);
+    const selection = plan.format ? { format: plan.format, ignored: [...(plan.ignoredFormats ?? [])] } : undefined;
+    const outcome = await reconcileSandbox(core.reconcileContext(state, signal), { ...sandbox, selection }, plan.attachments);
     // A non-empty plan always leaves a record (a failed first setup throws instead).
     const record = outcome.record!;
     const defaultOf = (attachments: typeof record.attachments): string | undefined =>

@@ -11,6 +11,11 @@ describe('parseKepNetworks', () => {
     ]);
   });
 
+  it('marks the entries with isDefaultGW4/isDefaultGW6 as carrying those default routes', () => {
+    const wanted = parseKepNetworks([{ podNetworkName: 'default', isDefaultGW6: true }, { podNetwork: 'dataplane', isDefaultGW4: true }, { podNetwork: 'other' }], 'app');
+    expect(wanted.map((w) => w.defaultGatewayFamilies)).toEqual([[6], [4], undefined]);
+  });
+
   it('takes the pod IPs from the entry with isDefaultGW4', () => {
     expect(parseKepNetworks([{ podNetworkName: 'default' }, { podNetwork: 'dataplane', isDefaultGW4: true }], 'app').map((w) => w.isDefault)).toEqual([false, true]);
   });

@@ -21,7 +21,9 @@ function readName(where: string, field: string, value: unknown): string | undefi
 
 /**
  * Parses `spec.networks`. An empty list is the KEP's default, `[{podNetworkName: default}]`.
- * The pod IPs come from the entry with `isDefaultGW4`/`isDefaultGW6`, else the first.
+ * The pod IPs come from the entry with `isDefaultGW4`/`isDefaultGW6`, else the first; that entry
+ * carries `defaultGatewayFamilies`, so the other attachments lose their default routes of its
+ * families.
  *
  * @throws {CniError} SELECTION_INVALID, INTERFACE_NAME_INVALID, INTERFACE_NAME_CONFLICT
  */
@@ -62,10 +64,14 @@ export function parseKepNetworks(networks: readonly unknown[] | unknown, podName
     return { podNetwork, attachment, ifName };
   });
   const primary = gw4 ?? gw6 ?? 0;
-  return entries.map((e, i): WantedAttachment => ({
-    ref: e.podNetwork !== undefined ? { kind: 'pod-network', name: e.podNetwork } : { kind: 'pod-network-attachment', namespace: podNamespace, name: e.attachment! },
-    ...(e.ifName !== undefined ? { ifName: e.ifName } : {}),
-    autoIfName: i === 0 ? 'eth0' : `net${i}`,
-    isDefault: i === primary,
-  }));
+  return entries.map((e, i): WantedAttachment => {
+    const families = [...(gw4 === i ? [4 as const] : []), ...(gw6 === i ? [6 as const] : [])];
+    return {
+      ref: e.podNetwork !== undefined ? { kind: 'pod-network', name: e.podNetwork } : { kind: 'pod-network-attachment', namespace: podNamespace, name: e.attachment! },
+      ...(e.ifName !== undefined ? { ifName: e.ifName } : {}),
+      autoIfName: i === 0 ? 'eth0' : `net${i}`,
+      isDefault: i === primary,
+      ...(families.length > 0 ? { defaultGatewayFamilies: families } : {}),
+    };
+  });
 }

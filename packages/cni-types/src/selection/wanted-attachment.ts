@@ -68,6 +68,12 @@ export interface AttachmentRuntimeConfig {
   readonly defaultRoute?: readonly string[] | undefined;
   /** `infinibandGUID` capability. */
   readonly infinibandGUID?: string | undefined;
+  /**
+   * KEP-3698 `isDefaultGW4`/`isDefaultGW6`: the families whose default route this attachment
+   * carries. The pod's other attachments lose their default routes of these families; this one
+   * keeps the routes its plugins made. Ignored when any attachment asks for `defaultRoute`.
+   */
+  readonly defaultGatewayFamilies?: ReadonlyArray<4 | 6> | undefined;
 }
 
 /** One attachment a pod wants, as its format asked for it. */

@@ -64,6 +64,8 @@ export interface PlanAttachmentLine {
   /** The exact config list bytes (replayed on DEL). */
   readonly configText: string;
   readonly plugins: readonly PlannedPluginCall[];
+  /** Default routes removed and added once it is made (NPWG `default-route`, KEP `isDefaultGW4/6`). */
+  readonly defaultRoutes?: { readonly removeFamilies: ReadonlyArray<4 | 6>; readonly gateways: readonly string[] } | undefined;
 }
 
 /** One pod of the dry run. */
@@ -91,6 +93,7 @@ function buildAttachmentLine(a: PlannedAttachment, assumed: ReadonlySet<string>)
     capabilityArgs: a.capabilityArgs,
     configText: a.configText,
     plugins: list.plugins.map((plugin) => ({ type: plugin.type, stdin: buildPluginStdin(list, plugin, { capabilityArgs: a.capabilityArgs }) })),
+    ...(a.defaultRoutes ? { defaultRoutes: a.defaultRoutes } : {}),
   };
 }
 
@@ -101,6 +104,10 @@ function formatPlanText(line: PlanLine): string {
   for (const a of line.attachments) {
     out.push(`  ${a.ifName}  ${a.network}  (${a.source}, network "${a.networkName}", cniVersion ${a.cniVersion}${a.versionAssumed ? ' assumed' : ''})${a.isDefault ? '  default' : ''}`);
     out.push(`    CNI_ARGS=${a.cniArgs}`);
+    if (a.defaultRoutes) {
+      const removed = a.defaultRoutes.removeFamilies.map((f) => `IPv${f}`).join(', ') || 'none';
+      out.push(`    default routes: remove ${removed}${a.defaultRoutes.gateways.length ? `; add via ${a.defaultRoutes.gateways.join(', ')}` : ''}`);
+    }
     a.plugins.forEach((p, i) => out.push(`    plugin ${i + 1} ${p.type}${i > 0 ? ' (+ prevResult)' : ''}: ${p.stdin}`));
   }
   return `${out.join('\n')}\n`;
