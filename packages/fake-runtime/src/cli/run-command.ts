@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { createFakeRuntime, type FakeRuntime } from '../runtime.ts';
 import { buildPodLine } from './pod-line.ts';
 import { parseDuration } from './duration.ts';
+import { parseByteSize } from './byte-size.ts';
 import { createCliLogger } from './logger.ts';
 import { formatCommandError } from './command-error.ts';
 import { DEFAULT_NETNS_PREFIX } from '../sandbox/netns.ts';
@@ -14,6 +15,7 @@ import { DEFAULT_NETNS_PREFIX } from '../sandbox/netns.ts';
 /** Usage of `multinet run`. */
 export const RUN_USAGE = `usage: multinet run --manifests <dir|file> [--conf-dir <dir>] [--bin-dir <dir>[:<dir>...]]
                     [--state-dir <dir>] [--netns real|fake] [--netns-prefix <prefix>] [--interval <duration>]
+                    [--plugin-timeout <duration>] [--kill-grace <duration>] [--max-manifest-bytes <size>]
                     [--once] [--json] [--kubeconfig <path> [--node <name>]] [--debug]
 
   --manifests <dir|file>  Network objects and Pods (YAML/JSON); repeatable; must exist
@@ -23,6 +25,14 @@ export const RUN_USAGE = `usage: multinet run --manifests <dir|file> [--conf-dir
   --netns real|fake|auto  real network namespaces (root), fake paths, or real when possible (default auto)
   --netns-prefix <prefix> sandbox namespace names are <prefix><12 hex> (default multinet-sb-)
   --interval <duration>   time between syncs, e.g. 2s, 500ms, 1m (default 2s)
+  --plugin-timeout <duration>
+                          a plugin call still running after this is killed with its process
+                          group and fails with PLUGIN_TIMEOUT (default 60s)
+  --kill-grace <duration> time between SIGTERM and SIGKILL of a timed-out or aborted plugin's
+                          process group (default 2s)
+  --max-manifest-bytes <size>
+                          a manifest file larger than this is skipped unread (MANIFEST_TOO_LARGE);
+                          bytes, or KiB/MiB, e.g. 512KiB (default 1MiB)
   --once                  one sync, then exit
   --json                  one JSON line per pod after each sync
   --kubeconfig <path>     passed to thick plugins; with --node, also the API server to use
@@ -48,6 +58,12 @@ export interface RunFlags {
   /** `--netns-prefix`: 1-32 letters, digits or `-`. */
   readonly netnsPrefix: string;
   readonly intervalMs: number;
+  /** `--plugin-timeout`: the timeout of each plugin call (undefined: the driver's default). */
+  readonly pluginTimeoutMs?: number | undefined;
+  /** `--kill-grace`: SIGTERM→SIGKILL grace of a killed plugin call (undefined: the driver's default). */
+  readonly killGraceMs?: number | undefined;
+  /** `--max-manifest-bytes`: larger manifest files are skipped unread (undefined: the runtime's default). */
+  readonly maxManifestBytes?: number | undefined;
   readonly once: boolean;
   readonly json: boolean;
   readonly kubeconfig?: string | undefined;
@@ -57,6 +73,28 @@ export interface RunFlags {
   readonly help: boolean;
   /** `--debug`: stack traces of failures. */
   readonly debug: boolean;
+}
+
+/** The longest delay a Node timer keeps (a longer one fires at once). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** Parses an optional flag's value, naming the flag in the error. */
+function readFlag<T>(flag: string, text: string | undefined, parse: (text: string) => T): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return parse(text);
+  } catch (error) {
+    throw new TypeError(`\`${flag}\`: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** A duration flag that becomes a timer: at most {@link MAX_TIMER_MS}. */
+function readTimerFlag(flag: string, text: string | undefined): number | undefined {
+  return readFlag(flag, text, (value) => {
+    const ms = parseDuration(value);
+    if (ms > MAX_TIMER_MS) throw new TypeError(`Expected a duration of at most ${MAX_TIMER_MS} ms, got \`${value}\``);
+    return ms;
+  });
 }
 
 /**
@@ -77,6 +115,9 @@ export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): Run
       netns: { type: 'string', default: 'auto' },
       'netns-prefix': { type: 'string', default: DEFAULT_NETNS_PREFIX },
       interval: { type: 'string', default: '2s' },
+      'plugin-timeout': { type: 'string' },
+      'kill-grace': { type: 'string' },
+      'max-manifest-bytes': { type: 'string' },
       once: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       kubeconfig: { type: 'string' },
@@ -109,6 +150,9 @@ export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): Run
     netns,
     netnsPrefix,
     intervalMs: parseDuration(values.interval),
+    pluginTimeoutMs: readTimerFlag('--plugin-timeout', values['plugin-timeout']),
+    killGraceMs: readTimerFlag('--kill-grace', values['kill-grace']),
+    maxManifestBytes: readFlag('--max-manifest-bytes', values['max-manifest-bytes'], parseByteSize),
     once: values.once,
     json: values.json,
     kubeconfig: values.kubeconfig === undefined ? undefined : resolve(cwd, values.kubeconfig),
@@ -176,6 +220,9 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
       netns: flags.netns,
       netnsPrefix: flags.netnsPrefix,
       intervalMs: flags.intervalMs,
+      pluginTimeoutMs: flags.pluginTimeoutMs,
+      killGraceMs: flags.killGraceMs,
+      maxManifestBytes: flags.maxManifestBytes,
       watch: !flags.once,
       kubeconfig: flags.kubeconfig,
       logger,
