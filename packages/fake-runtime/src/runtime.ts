@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import {
   createExecaExecutor,
   openCniDriver,
-  isCniError,
   type AttachmentFailure,
   type AttachmentRef,
   type CniDriver,
@@ -24,6 +23,7 @@ import { createApiObjectSource } from './api/api-object-source.ts';
 import { buildPodStatusExtras } from './api/pod-status-extras.ts';
 import { createManifestLoader, type ManifestLoader } from './api/manifest-loader.ts';
 import { selectSyncActions } from './loop/sync-pods.ts';
+import { buildPodFailure } from './loop/pod-failure.ts';
 import {
   canCreateRealNetns,
   createFakeNetnsProvider,
@@ -106,7 +106,7 @@ export interface SyncReport {
 /** Events of the runtime; every step of the loop is one. */
 export interface FakeRuntimeEvents {
   podSetUp: [pod: string, status: PodNetworkStatus];
-  podSetUpFailed: [pod: string, error: { code: string; message: string }];
+  podSetUpFailed: [pod: string, error: { code: string; message: string; causeCode?: string | undefined }];
   /** An attachment was made on a pod's sandbox (first setup included). */
   attachmentAdded: [pod: string, attachment: AttachmentRef];
   /** An attachment was taken away (no longer wanted, or an interrupted step finished). */
@@ -291,9 +291,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
       } else ready.add(sandbox.sandboxId);
       if (error) report.failed.push({ pod: name, ...error });
     } catch (error) {
-      const failure = isCniError(error)
-        ? { code: error.code, message: error.message }
-        : { code: 'POD_SETUP_FAILED', message: error instanceof Error ? error.message : String(error) };
+      const failure = buildPodFailure(error, 'POD_SETUP_FAILED');
       // A running sandbox whose new request cannot be planned keeps what it has.
       const running = ready.has(sandbox.sandboxId) ? await driver.podStatus(sandbox.sandboxId).catch(() => undefined) : undefined;
       if (!running) ready.delete(sandbox.sandboxId);
@@ -407,7 +405,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
     try {
       sandbox = await createSandbox(pod);
     } catch (error) {
-      const failure = { code: isCniError(error) ? error.code : 'SANDBOX_FAILED', message: error instanceof Error ? error.message : String(error) };
+      const failure = buildPodFailure(error, 'SANDBOX_FAILED');
       api.setPodStatus(pod, { podIPs: [], networks: [], error: failure, ...buildPodStatusExtras(pod, undefined) });
       report.failed.push({ pod: podName(pod), ...failure });
       emitter.emit('podSetUpFailed', podName(pod), failure);

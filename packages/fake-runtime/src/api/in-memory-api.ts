@@ -24,8 +24,11 @@ export interface ApiPodStatus {
   readonly podIPs: readonly string[];
   /** Every attachment, NPWG network-status form. */
   readonly networks: PodNetworkStatus['networks'];
-  /** Why the pod's networks could not be set up, when they could not. */
-  readonly error: { readonly code: string; readonly message: string } | null;
+  /**
+   * Why the pod's networks could not be set up, when they could not; `causeCode` is the code of
+   * the failure underneath (`PLUGIN_TIMEOUT` under `POD_SETUP_FAILED`), when there is one.
+   */
+  readonly error: { readonly code: string; readonly message: string; readonly causeCode?: string | undefined } | null;
   /** Wanted attachments that are not attached yet (their ADD failed; retried with backoff). */
   readonly failures?: PodNetworkStatus['failures'] | undefined;
   /** The selection format the pod's request was read from (`undefined` when it could not be read). */
