@@ -2,41 +2,18 @@
  * The limits a runtime author sets on `multinet run` (issue 12): `--plugin-timeout` bounds a
  * plugin call that hangs — the call is killed with its whole process group, SIGKILL after
  * `--kill-grace` when it ignores SIGTERM — the pod fails with the timeout's code and the other
- * pods come up; both limits reach every plugin call the driver makes.
+ * pods come up; both limits reach every plugin call the driver makes. The hanging plugin is
+ * test/support/hang-plugin.ts (its ADD and a child ignore SIGTERM and sleep ten minutes).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createExecaExecutor } from '@multinet/cni-driver';
 import { createFakeRuntime, main, type FakeRuntime, type PodLine } from '@multinet/fake-runtime';
 import { runMultinet } from './support/cli.ts';
 import { FIXTURE_PLUGIN_DIR } from './support/noop.ts';
-
-/**
- * A plugin whose ADD hangs: it and a child it forks ignore SIGTERM and sleep for ten minutes,
- * after writing their pids next to the plugin. Other verbs succeed at once.
- */
-const HANG_PLUGIN = `#!/usr/bin/perl
-use strict;
-use warnings;
-use File::Basename qw(dirname);
-my $command = $ENV{CNI_COMMAND} // '';
-if ($command eq 'VERSION') {
-    print '{"cniVersion":"1.0.0","supportedVersions":["0.3.0","0.3.1","0.4.0","1.0.0","1.1.0"]}';
-    exit 0;
-}
-exit 0 unless $command eq 'ADD';
-$SIG{TERM} = 'IGNORE';
-my $child = fork();
-my $pids = dirname($0) . '/hang.pids';
-open(my $fh, '>>', $pids) or die "cannot open $pids: $!";
-print $fh ($child ? "$$\\n$child\\n" : '');
-close($fh);
-select(undef, undef, undef, 600);
-exit 0;
-`;
+import { isRunning, killHangProcesses, readHangPids, writeHangPlugin } from './support/hang-plugin.ts';
 
 let dir: string;
 let runtime: FakeRuntime | undefined;
@@ -46,8 +23,7 @@ beforeEach(async () => {
   await mkdir(join(dir, 'net.d'));
   await mkdir(join(dir, 'bin'));
   await mkdir(join(dir, 'manifests'));
-  await writeFile(join(dir, 'bin', 'hang'), HANG_PLUGIN, { mode: 0o755 });
-  await chmod(join(dir, 'bin', 'hang'), 0o755);
+  await writeHangPlugin(join(dir, 'bin'));
   await writeFile(join(dir, 'net.d', '10-podnet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'podnet', plugins: [{ type: 'noop' }] }));
   await writeFile(join(dir, 'net.d', '20-slownet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'slownet', plugins: [{ type: 'hang' }] }));
   const pod = (name: string, networks: string): string =>
@@ -58,24 +34,10 @@ beforeEach(async () => {
 afterEach(async () => {
   await runtime?.close();
   runtime = undefined;
-  // Nothing may be left: kill by exact pid whatever the hang plugin recorded, should a test fail.
-  for (const pid of await readHangPids()) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+  // Nothing may be left, should a test fail: kill by exact pid what the hang plugin recorded.
+  await killHangProcesses(join(dir, 'bin'));
   await rm(dir, { recursive: true, force: true });
 });
-
-async function readHangPids(): Promise<number[]> {
-  const text = await readFile(join(dir, 'bin', 'hang.pids'), 'utf8').catch(() => '');
-  return text.split('\n').filter(Boolean).map(Number);
-}
-
-/** True while the process runs (a zombie counts as gone). */
-function isRunning(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 describe('multinet run --plugin-timeout and --kill-grace', () => {
   it('fails the pod whose plugin hangs with PLUGIN_TIMEOUT, kills the plugin\'s process group, and sets up the other pods', async () => {
@@ -94,7 +56,7 @@ describe('multinet run --plugin-timeout and --kill-grace', () => {
     ]);
     expect(lines[1]?.error?.message).toMatch(/type="hang".*timed out; its process group was killed/);
     // The plugin and the child it forked both ignored SIGTERM: SIGKILL after the grace ended them.
-    const pids = await readHangPids();
+    const pids = await readHangPids(join(dir, 'bin'));
     expect(pids).toHaveLength(2);
     expect(pids.filter(isRunning)).toEqual([]);
   });
