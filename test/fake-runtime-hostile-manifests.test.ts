@@ -1,7 +1,7 @@
 /**
  * Hostile manifests cost only their own objects: a YAML alias bomb ("billion laughs"), a file
- * over the size limit, and a `kind: List` with bad `items` are each one typed problem naming the
- * file, and the pods of the other manifest files still come up (issue 12). They used to stop the
+ * over the size limit, a `kind: List` with bad `items`, and collections nested thousands deep are
+ * each one typed problem naming the file, and the pods of the other manifest files still come up (issue 12). They used to stop the
  * runtime at start ("cannot start the runtime").
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -21,6 +21,12 @@ const ALIAS_BOMB = [
   }),
   '',
 ].join('\n');
+
+/**
+ * 6 KB of brackets: composing them recursed so deep that V8 aborted the whole process (out of
+ * memory compiling a RegExp), with no exception to catch — `multinet run` died with SIGABRT.
+ */
+const DEEP_NESTING = `${'['.repeat(1000)}${']'.repeat(1000)}\n---\n${'['.repeat(2000)}${']'.repeat(2000)}\n`;
 
 const POD = (name: string): string => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: default\n`;
 
@@ -126,6 +132,16 @@ describe('hostile manifests in the fake runtime', () => {
     expect(runtime!.manifestProblems()[0]?.message).toMatch(reason);
   });
 
+  it('refuses a file whose collections nest deeper than 100 levels as MANIFEST_INVALID, unparsed, and sets up the pods of the other files', async () => {
+    const deep = join(manifests, 'deep.yaml');
+    await writeFile(deep, DEEP_NESTING);
+
+    const report = await (await open()).syncOnce();
+
+    expect(report.setUp).toEqual(['default/good']);
+    expect(runtime!.manifestProblems()).toEqual([{ file: deep, code: 'MANIFEST_INVALID', message: `invalid YAML in ${deep}: collections nest deeper than 100 levels; refused unparsed` }]);
+  });
+
   it('still reads a List of pods, and one with no items', async () => {
     await writeFile(join(manifests, 'list.yaml'), `kind: List\nitems:\n- ${POD('listed').trimEnd().replace(/\n/g, '\n  ')}\n---\nkind: List\n`);
 
@@ -160,6 +176,16 @@ describe('hostile manifests in `multinet run`', () => {
       [join(manifests, 'bomb.yaml'), 'MANIFEST_INVALID'],
       [join(manifests, 'list.yaml'), 'MANIFEST_INVALID'],
     ]);
+  });
+
+  it('survives a manifest nested thousands of levels deep (it used to abort the process) and runs the other pods', async () => {
+    await writeFile(join(manifests, 'deep.yaml'), DEEP_NESTING);
+
+    const result = await run();
+
+    expect(result.code).toBe(0);
+    expect(podLines(result.stdout).map((line) => [line.pod, line.podIPs.length])).toEqual([['default/good', 1]]);
+    expect(problemsLogged(result.stderr).map((p) => [p.file, p.code])).toEqual([[join(manifests, 'deep.yaml'), 'MANIFEST_INVALID']]);
   });
 
   it('skips a manifest file over --max-manifest-bytes as MANIFEST_TOO_LARGE', async () => {

@@ -11,6 +11,7 @@ import {
   type PodManifest,
   type ObjectProblem,
 } from '@multinet/cni-driver';
+import { MANIFEST_MAX_DEPTH, measureManifestDepth } from './manifest-depth.ts';
 
 /** What one manifest file holds. */
 export interface ManifestContents {
@@ -37,6 +38,10 @@ const describeValue = (value: unknown): string => (value === null ? 'null' : Arr
 /** The YAML documents of a text, or the problem that stops it from being read at all. */
 function readDocuments(text: string, file: string): { readonly documents: ReadonlyArray<ReturnType<typeof parseAllDocuments>[number]> } | { readonly problem: ObjectProblem } {
   try {
+    // Measured before composing: composing recurses per level, and deep enough aborts the process.
+    if (measureManifestDepth(text) > MANIFEST_MAX_DEPTH) {
+      return { problem: { file, code: 'MANIFEST_INVALID', message: `invalid YAML in ${file}: collections nest deeper than ${MANIFEST_MAX_DEPTH} levels; refused unparsed` } };
+    }
     const parsed = parseAllDocuments(text);
     return { documents: Array.isArray(parsed) ? parsed : [parsed] };
   } catch (error) {
@@ -75,7 +80,8 @@ function selectDocumentItems(value: unknown, where: string, file: string): unkno
  * Parses a manifest's text. Each document is a network object of any kind, a `Pod`, or a `List` of them; other
  * kinds are ignored; a bad document becomes a problem and never stops the others. A document
  * that expands YAML aliases more than {@link MANIFEST_MAX_ALIAS_COUNT} times, or a `List` whose
- * `items` is no array of objects, is a `MANIFEST_INVALID` problem naming the file. Never throws.
+ * `items` is no array of objects, is a `MANIFEST_INVALID` problem naming the file; so is the
+ * whole file when its collections nest deeper than `MANIFEST_MAX_DEPTH` (100). Never throws.
  */
 export function parseManifestText(text: string, file: string): ManifestContents {
   const contents: ManifestContents = { networks: [], pods: [], problems: [] };
