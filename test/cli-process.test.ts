@@ -156,4 +156,32 @@ describe('the multinet process', () => {
     const slow = next.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { pod: string; error: unknown; networks: Array<{ name: string }> }).find((line) => line.pod === 'default/slow');
     expect(slow).toMatchObject({ error: null, networks: [{ name: 'default/podnet' }, { name: 'default/slownet' }] });
   });
+
+  it('ends `multinet run --once` on SIGTERM while a plugin call hangs, killing the call\'s process group, with the status of a command interrupted by SIGTERM', async () => {
+    await mkdir(join(dir, 'bin'));
+    await writeHangPlugin(join(dir, 'bin'));
+    await writeFile(join(dir, 'net.d', '40-slownet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'slownet', plugins: [{ type: 'hang' }] }));
+    await writeFile(join(dir, 'manifests', 'slow.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow\n  namespace: default\n  annotations:\n    alpha.network.k8s.io/networks: podnet,slownet\n');
+    const command = spawn(
+      process.execPath,
+      [MULTINET_BIN, 'run', '--once', '--json', '--netns', 'fake', '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', `${join(dir, 'bin')}:${FIXTURE_PLUGIN_DIR}`, '--state-dir', join(dir, 'state')],
+      { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const exited = once(command, 'exit');
+    try {
+      const pids = await waitForFiles(join(dir, 'bin'), async () => {
+        const found = await readHangPids(join(dir, 'bin'));
+        return found.length >= 2 ? found : undefined;
+      });
+
+      command.kill('SIGTERM');
+      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+
+      // It used to die of the signal at once, leaving the detached plugin and its child running.
+      expect({ code, signal }).toEqual({ code: 128 + 15, signal: null });
+      expect(pids.filter((pid) => existsSync(`/proc/${pid}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')))).toEqual([]);
+    } finally {
+      command.kill('SIGKILL');
+    }
+  });
 });

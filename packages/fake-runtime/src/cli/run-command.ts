@@ -10,6 +10,7 @@ import { parseDuration } from './duration.ts';
 import { parseByteSize } from './byte-size.ts';
 import { createCliLogger } from './logger.ts';
 import { formatCommandError } from './command-error.ts';
+import { buildSignalExitStatus, watchStopSignals, type StopSignal } from './stop-signals.ts';
 import { DEFAULT_NETNS_PREFIX } from '../sandbox/netns.ts';
 
 /** Usage of `multinet run`. */
@@ -190,7 +191,9 @@ function printPods(runtime: FakeRuntime, io: CommandIo): void {
 }
 
 /**
- * Runs `multinet run`; resolves to the exit status (non-zero only when the loop cannot run).
+ * Runs `multinet run`; resolves to the exit status: non-zero when the loop cannot run, and
+ * 128 + the signal's number when SIGTERM or SIGINT cut a `--once` sync short (the loop itself
+ * stops on them with 0).
  */
 export async function runRunCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   let flags: RunFlags;
@@ -244,15 +247,37 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
   runtime.on('defaultNetworkSwitched', (pod, change) => logger.info({ pod, ...change }, 'default network switched'));
 
   if (flags.once) {
-    try {
+    // SIGTERM/SIGINT during the one sync: plugin calls in flight are killed (they run detached,
+    // so dying of the signal would leave them running); each step was recorded before it began,
+    // so the next start finishes it. The status is the shell's for a command ended by the signal.
+    let stopped: StopSignal | undefined;
+    let onStop: () => void = () => undefined;
+    const stopping = new Promise<void>((resolveStop) => (onStop = resolveStop));
+    const unwatch = watchStopSignals((signal) => {
+      stopped = signal;
+      logger.info({ signal }, 'stopping: killing plugin calls in flight');
+      onStop();
+    });
+    const sync = (async () => {
       await api?.synced;
       await runtime.syncOnce();
       await api?.flush();
+    })();
+    sync.catch(() => undefined);
+    try {
+      await Promise.race([sync, stopping]);
     } catch (error) {
+      unwatch();
       logger.error({ err: error }, 'sync failed');
       await api?.close();
       await runtime.close();
       return 1;
+    }
+    unwatch();
+    if (stopped !== undefined) {
+      await api?.close();
+      await runtime.close({ abort: true });
+      return buildSignalExitStatus(stopped);
     }
     if (flags.json) printPods(runtime, io);
     await api?.close();
@@ -267,12 +292,10 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
   return new Promise<number>((resolveExit) => {
     // SIGTERM/SIGINT: plugin calls in flight are killed and the loop ends within seconds; every
     // step is recorded before it starts, so the next start finishes what was cut short.
-    const stop = (): void => {
-      logger.info({}, 'stopping: killing plugin calls in flight');
+    watchStopSignals((signal) => {
+      logger.info({ signal }, 'stopping: killing plugin calls in flight');
       void (api ? api.close() : Promise.resolve()).then(() => runtime.close({ abort: true })).then(() => resolveExit(0));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    });
     runtime.start();
     logger.info({ intervalMs: flags.intervalMs, netns: runtime.netnsMode }, 'sync loop running');
   });
