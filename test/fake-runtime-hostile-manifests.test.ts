@@ -7,6 +7,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { createFakeRuntime, type FakeRuntime } from '@multinet/fake-runtime';
 import { runMultinet } from './support/cli.ts';
@@ -29,6 +31,8 @@ const ALIAS_BOMB = [
 const DEEP_NESTING = `${'['.repeat(1000)}${']'.repeat(1000)}\n---\n${'['.repeat(2000)}${']'.repeat(2000)}\n`;
 
 const POD = (name: string): string => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: default\n`;
+
+const execFileAsync = promisify(execFile);
 
 let dir: string;
 let manifests: string;
@@ -140,6 +144,16 @@ describe('hostile manifests in the fake runtime', () => {
 
     expect(report.setUp).toEqual(['default/good']);
     expect(runtime!.manifestProblems()).toEqual([{ file: deep, code: 'MANIFEST_INVALID', message: `invalid YAML in ${deep}: collections nest deeper than 100 levels; refused unparsed` }]);
+  });
+
+  it('refuses a FIFO named like a manifest as MANIFEST_INVALID instead of waiting on it forever', async () => {
+    const fifo = join(manifests, 'fifo.yaml');
+    await execFileAsync('mkfifo', [fifo]);
+
+    const report = await (await open()).syncOnce();
+
+    expect(report.setUp).toEqual(['default/good']);
+    expect(runtime!.manifestProblems()).toEqual([{ file: fifo, code: 'MANIFEST_INVALID', message: `manifest ${fifo} is not a regular file; skipped unread` }]);
   });
 
   it('still reads a List of pods, and one with no items', async () => {
