@@ -6,11 +6,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, watch, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MULTINET_BIN } from './support/cli.ts';
 import { FIXTURES_DIR, FIXTURE_PLUGIN_DIR } from './support/noop.ts';
+import { killHangProcesses, readHangPids, writeHangPlugin } from './support/hang-plugin.ts';
+import { runMultinet } from './support/cli.ts';
 
 /** Every process whose parent is `pid`, from /proc/<n>/stat. */
 function listChildren(pid: number): Array<{ pid: number; comm: string }> {
@@ -52,8 +54,27 @@ beforeEach(async () => {
   await cp(join(FIXTURES_DIR, 'demo', 'manifests'), join(dir, 'manifests'), { recursive: true });
 });
 afterEach(async () => {
+  // Should a test fail, nothing of the hang plugin may be left: killed by exact pid.
+  await killHangProcesses(join(dir, 'bin'));
   await rm(dir, { recursive: true, force: true });
 });
+
+/** Resolves once `ready()` holds, re-checked on every change in `watched` (no polling, no sleeps). */
+async function waitForFiles<T>(watched: string, ready: () => Promise<T | undefined>): Promise<T> {
+  const stop = new AbortController();
+  // Watching starts before the first check, so that no change between the two is missed.
+  const changes = watch(watched, { signal: stop.signal })[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const value = await ready();
+      if (value !== undefined) return value;
+      await changes.next();
+    }
+  } finally {
+    stop.abort();
+    await changes.return?.().catch(() => undefined);
+  }
+}
 
 describe('the multinet process', () => {
   it('runs `multinet run` in one process whose only node child is the plugin spawner helper, and leaves nothing behind after SIGKILL', async () => {
@@ -93,6 +114,72 @@ describe('the multinet process', () => {
       // The helper sees its stdin close and exits (killing any plugin it runs): wait for that.
       for (let i = 0; i < 200_000 && before.some((p) => isRunning(p.pid)); i++) await new Promise((resolve) => setImmediate(resolve));
       expect(before.filter((p) => isRunning(p.pid))).toEqual([]);
+    } finally {
+      command.kill('SIGKILL');
+    }
+  });
+
+  it('exits within seconds of SIGTERM while a plugin call hangs, kills the call\'s process group, and records the step so that the next start finishes it', async () => {
+    // slownet's plugin hangs on ADD and ignores SIGTERM (so does its child); the timeout is the
+    // default 60 s, so only the abort on SIGTERM can end the call.
+    await mkdir(join(dir, 'bin'));
+    await writeHangPlugin(join(dir, 'bin'));
+    await writeFile(join(dir, 'net.d', '40-slownet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'slownet', plugins: [{ type: 'hang' }] }));
+    await writeFile(join(dir, 'manifests', 'slow.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow\n  namespace: default\n  annotations:\n    alpha.network.k8s.io/networks: podnet,slownet\n');
+    const args = ['--netns', 'fake', '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', `${join(dir, 'bin')}:${FIXTURE_PLUGIN_DIR}`, '--state-dir', join(dir, 'state')];
+    const command = spawn(process.execPath, [MULTINET_BIN, 'run', '--json', '--interval', '10m', ...args], { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = once(command, 'exit');
+    let stderr = '';
+    command.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    try {
+      // The hang plugin and its child write their pids once they are running.
+      const pids = await waitForFiles(join(dir, 'bin'), async () => {
+        const found = await readHangPids(join(dir, 'bin'));
+        return found.length >= 2 ? found : undefined;
+      });
+
+      command.kill('SIGTERM');
+      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+
+      // It exited at all: without the abort it would wait out the plugin's ten minutes.
+      expect({ code, signal }).toEqual({ code: 0, signal: null });
+      expect(stderr).toContain('stopping: killing plugin calls in flight');
+      expect(pids.filter((pid) => existsSync(`/proc/${pid}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')))).toEqual([]);
+    } finally {
+      command.kill('SIGKILL');
+    }
+
+    // The next start finishes the job: with slownet's plugin healthy again, the pod comes up.
+    await writeFile(join(dir, 'net.d', '40-slownet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'slownet', plugins: [{ type: 'noop' }] }));
+    const next = await runMultinet(['run', '--once', '--json', ...args]);
+    expect(next.code).toBe(0);
+    const slow = next.stdout.split('\n').filter(Boolean).map((line) => JSON.parse(line) as { pod: string; error: unknown; networks: Array<{ name: string }> }).find((line) => line.pod === 'default/slow');
+    expect(slow).toMatchObject({ error: null, networks: [{ name: 'default/podnet' }, { name: 'default/slownet' }] });
+  });
+
+  it('ends `multinet run --once` on SIGTERM while a plugin call hangs, killing the call\'s process group, with the status of a command interrupted by SIGTERM', async () => {
+    await mkdir(join(dir, 'bin'));
+    await writeHangPlugin(join(dir, 'bin'));
+    await writeFile(join(dir, 'net.d', '40-slownet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'slownet', plugins: [{ type: 'hang' }] }));
+    await writeFile(join(dir, 'manifests', 'slow.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow\n  namespace: default\n  annotations:\n    alpha.network.k8s.io/networks: podnet,slownet\n');
+    const command = spawn(
+      process.execPath,
+      [MULTINET_BIN, 'run', '--once', '--json', '--netns', 'fake', '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', `${join(dir, 'bin')}:${FIXTURE_PLUGIN_DIR}`, '--state-dir', join(dir, 'state')],
+      { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    const exited = once(command, 'exit');
+    try {
+      const pids = await waitForFiles(join(dir, 'bin'), async () => {
+        const found = await readHangPids(join(dir, 'bin'));
+        return found.length >= 2 ? found : undefined;
+      });
+
+      command.kill('SIGTERM');
+      const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
+
+      // It used to die of the signal at once, leaving the detached plugin and its child running.
+      expect({ code, signal }).toEqual({ code: 128 + 15, signal: null });
+      expect(pids.filter((pid) => existsSync(`/proc/${pid}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')))).toEqual([]);
     } finally {
       command.kill('SIGKILL');
     }

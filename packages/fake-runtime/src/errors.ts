@@ -1,8 +1,8 @@
 /**
  * The harness's own error class. The driver's failures stay `CniError`s (they pass through the
  * runtime unchanged); these codes are about the harness itself — a wait that timed out, a
- * runtime that was crashed on purpose — which are no CNI facts and so have no place in the
- * closed `CniError` table of `@multinet/cni-types`.
+ * runtime that was crashed on purpose, a manifest or pod the harness refuses — which are no
+ * CNI facts and so have no place in the closed `CniError` table of `@multinet/cni-types`.
  */
 
 /** The closed table of the harness's codes. Stable forever. */
@@ -13,6 +13,16 @@ export const FAKE_RUNTIME_ERROR_CODES = {
   WAIT_ABORTED: 'WAIT_ABORTED',
   /** The runtime crashed (a fault's crash point, or `crash()`): the turn in flight was cut short. */
   RUNTIME_CRASHED: 'RUNTIME_CRASHED',
+  /**
+   * A manifest file is larger than `maxManifestBytes` (`--max-manifest-bytes`): it was skipped
+   * unread; the other manifest files load as usual. Reported in `manifestProblems()`.
+   */
+  MANIFEST_TOO_LARGE: 'MANIFEST_TOO_LARGE',
+  /**
+   * Two pods carry one `uid`: the one that has (or first got) the sandbox keeps it, the other is
+   * refused and gets this error in its status — one uid never means two pods in one sandbox.
+   */
+  POD_UID_CONFLICT: 'POD_UID_CONFLICT',
 } as const;
 
 /** A code of {@link FAKE_RUNTIME_ERROR_CODES}. */

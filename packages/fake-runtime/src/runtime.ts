@@ -9,11 +9,11 @@ import { join } from 'node:path';
 import {
   createExecaExecutor,
   openCniDriver,
-  isCniError,
   type AttachmentFailure,
   type AttachmentRef,
   type CniDriver,
   type Logger,
+  type ObjectProblem,
   type PluginExecutor,
   type PodNetworkStatus,
   type ReconcileReport,
@@ -23,6 +23,7 @@ import { createApiObjectSource } from './api/api-object-source.ts';
 import { buildPodStatusExtras } from './api/pod-status-extras.ts';
 import { createManifestLoader, type ManifestLoader } from './api/manifest-loader.ts';
 import { selectSyncActions } from './loop/sync-pods.ts';
+import { buildPodFailure } from './loop/pod-failure.ts';
 import {
   canCreateRealNetns,
   createFakeNetnsProvider,
@@ -32,7 +33,7 @@ import {
   type NetnsProvider,
 } from './sandbox/netns.ts';
 import { createSandboxRegistry, type SandboxEntry, type SandboxRegistry } from './sandbox/sandbox-registry.ts';
-import { FakeRuntimeError } from './errors.ts';
+import { FAKE_RUNTIME_ERROR_CODES, FakeRuntimeError } from './errors.ts';
 import { createFaultCounter, validateFaultPlan, type FaultPlan, type InjectedFault } from './faults/fault-plan.ts';
 import { createFaultExecutor } from './faults/fault-executor.ts';
 import { closeDescriptors, createDriverLife, gateMethods, listLockDescriptors, type DriverLife } from './faults/driver-life.ts';
@@ -59,8 +60,15 @@ export interface FakeRuntimeOptions {
   readonly kubeconfig?: string | undefined;
   /** Bring up `lo` with the loopback plugin. @default true when the bin dirs have `loopback` */
   readonly loopback?: boolean | undefined;
-  /** Timeout of each plugin call. @default 60_000 */
+  /** Timeout of each plugin call; a call still running is killed with its process group (`PLUGIN_TIMEOUT`). @default 60_000 */
   readonly pluginTimeoutMs?: number | undefined;
+  /** Time between SIGTERM and SIGKILL of a timed-out or aborted plugin's process group. @default 2_000 */
+  readonly killGraceMs?: number | undefined;
+  /**
+   * A manifest file larger than this is skipped unread, as a `MANIFEST_TOO_LARGE` problem (see
+   * {@link FakeRuntime.manifestProblems}); the other files still load. @default 1 MiB
+   */
+  readonly maxManifestBytes?: number | undefined;
   /** pino-compatible logger. @default silent */
   readonly logger?: Logger | undefined;
   /**
@@ -98,7 +106,7 @@ export interface SyncReport {
 /** Events of the runtime; every step of the loop is one. */
 export interface FakeRuntimeEvents {
   podSetUp: [pod: string, status: PodNetworkStatus];
-  podSetUpFailed: [pod: string, error: { code: string; message: string }];
+  podSetUpFailed: [pod: string, error: { code: string; message: string; causeCode?: string | undefined }];
   /** An attachment was made on a pod's sandbox (first setup included). */
   attachmentAdded: [pod: string, attachment: AttachmentRef];
   /** An attachment was taken away (no longer wanted, or an interrupted step finished). */
@@ -140,6 +148,12 @@ export interface FakeRuntime extends EventEmitter<FakeRuntimeEvents> {
   podStatus(ref: string): ApiPodStatus | undefined;
   /** The sandboxes the runtime holds. */
   sandboxes(): Promise<SandboxEntry[]>;
+  /**
+   * What the last manifest load skipped, one entry per bad document or file (each names its file):
+   * `MANIFEST_INVALID` (unparsable YAML, a YAML alias bomb, a `List` with bad `items`, an invalid
+   * object) or `MANIFEST_TOO_LARGE`. Everything else in the manifests loads as usual.
+   */
+  manifestProblems(): readonly ObjectProblem[];
   /**
    * Resolves on the next event of that name whose arguments pass `predicate`.
    *
@@ -189,7 +203,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
   const netns: NetnsProvider = gateMethods(real ? createRealNetnsProvider(netnsPrefix) : createFakeNetnsProvider(options.stateDir, netnsPrefix), currentLife, ['nameFor', 'pathFor']);
   const registry: SandboxRegistry = gateMethods(await createSandboxRegistry(options.stateDir), currentLife);
   const loader: ManifestLoader | undefined = options.manifests?.length
-    ? createManifestLoader({ paths: options.manifests, api, watch: options.watch ?? true, logger: options.logger })
+    ? createManifestLoader({ paths: options.manifests, api, watch: options.watch ?? true, maxManifestBytes: options.maxManifestBytes, logger: options.logger })
     : undefined;
   await loader?.sync();
   const manifests = loader ? gateMethods(loader, currentLife, ['close']) : undefined;
@@ -220,6 +234,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
       loopback: options.loopback,
       kubeconfig: options.kubeconfig,
       pluginTimeoutMs: options.pluginTimeoutMs,
+      killGraceMs: options.killGraceMs,
       logger: options.logger,
     });
     return gateMethods(opened, () => own, ['close']);
@@ -263,7 +278,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
       const error = failures.length
         ? { code: 'ATTACHMENT_FAILED', message: failures.map((f) => `${f.name} on ${f.interface}: ${f.message}`).join('; ') }
         : null;
-      api.setPodStatus(pod.uid, { sandboxId: sandbox.sandboxId, netns: sandbox.netns, podIPs: status.podIPs, networks: status.networks, error, ...(failures.length ? { failures } : {}), ...buildPodStatusExtras(pod, status) });
+      api.setPodStatus(pod, { sandboxId: sandbox.sandboxId, netns: sandbox.netns, podIPs: status.podIPs, networks: status.networks, error, ...(failures.length ? { failures } : {}), ...buildPodStatusExtras(pod, status) });
       emitChanges(name, result);
       if (!ready.has(sandbox.sandboxId) && result.added.length > 0 && result.repaired.length === 0) {
         // A first setup (a sandbox recovered after a restart is ready without one).
@@ -276,13 +291,11 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
       } else ready.add(sandbox.sandboxId);
       if (error) report.failed.push({ pod: name, ...error });
     } catch (error) {
-      const failure = isCniError(error)
-        ? { code: error.code, message: error.message }
-        : { code: 'POD_SETUP_FAILED', message: error instanceof Error ? error.message : String(error) };
+      const failure = buildPodFailure(error, 'POD_SETUP_FAILED');
       // A running sandbox whose new request cannot be planned keeps what it has.
       const running = ready.has(sandbox.sandboxId) ? await driver.podStatus(sandbox.sandboxId).catch(() => undefined) : undefined;
       if (!running) ready.delete(sandbox.sandboxId);
-      api.setPodStatus(pod.uid, { sandboxId: sandbox.sandboxId, netns: sandbox.netns, podIPs: running?.podIPs ?? [], networks: running?.networks ?? [], error: failure, ...buildPodStatusExtras(pod, running) });
+      api.setPodStatus(pod, { sandboxId: sandbox.sandboxId, netns: sandbox.netns, podIPs: running?.podIPs ?? [], networks: running?.networks ?? [], error: failure, ...buildPodStatusExtras(pod, running) });
       report.failed.push({ pod: name, ...failure });
       emitter.emit('podSetUpFailed', name, failure);
     }
@@ -351,6 +364,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
       const decision = selectSyncActions(api.listPods(), sandboxes);
       // One operation per pod at a time: a pod still busy from an earlier turn (a slow or hung
       // plugin) is left to it, and every other pod gets its turn now.
+      for (const { pod, owner } of decision.toRefuse) refusePod(pod, owner, report);
       operations = Promise.all([
         ...decision.toRemove.map((sandbox) => exclusively(sandbox.pod.uid, () => removeSandbox(sandbox, report))),
         ...decision.toReconcile.map(({ pod, sandbox }) => exclusively(pod.uid, () => reconcileOrReplace(pod, sandbox, report))),
@@ -374,13 +388,25 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
     return (await launchTurn()).report;
   }
 
+  /** A pod whose uid another pod holds gets no sandbox, and its status says why. */
+  function refusePod(pod: ApiPod, owner: ApiPod, report: TurnReport): void {
+    const failure = {
+      code: FAKE_RUNTIME_ERROR_CODES.POD_UID_CONFLICT,
+      message: `pod ${podName(pod)} has uid ${pod.uid}, which pod ${podName(owner)} already has; refused: a uid names one pod and one sandbox`,
+    };
+    api.setPodStatus(pod, { podIPs: [], networks: [], error: failure, ...buildPodStatusExtras(pod, undefined) });
+    report.failed.push({ pod: podName(pod), ...failure });
+    emitter.emit('podSetUpFailed', podName(pod), failure);
+  }
+
   /** Makes a sandbox for a pod that has none, then sets its networks up. */
   async function createAndReconcile(pod: ApiPod, report: TurnReport): Promise<void> {
     let sandbox: SandboxEntry;
     try {
       sandbox = await createSandbox(pod);
     } catch (error) {
-      const failure = { code: isCniError(error) ? error.code : 'SANDBOX_FAILED', message: error instanceof Error ? error.message : String(error) };
+      const failure = buildPodFailure(error, 'SANDBOX_FAILED');
+      api.setPodStatus(pod, { podIPs: [], networks: [], error: failure, ...buildPodStatusExtras(pod, undefined) });
       report.failed.push({ pod: podName(pod), ...failure });
       emitter.emit('podSetUpFailed', podName(pod), failure);
       return;
@@ -481,6 +507,7 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
     },
     podStatus: (ref: string) => api.getPodStatus(ref),
     sandboxes: () => registry.list(),
+    manifestProblems: () => loader?.problems ?? [],
     waitFor<K extends keyof FakeRuntimeEvents>(event: K, predicate?: (...args: FakeRuntimeEvents[K]) => boolean, waitOptions: WaitForOptions = {}): Promise<FakeRuntimeEvents[K]> {
       const { timeoutMs, signal } = waitOptions;
       if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs >= 0 && Number.isFinite(timeoutMs))) {

@@ -24,8 +24,11 @@ export interface ApiPodStatus {
   readonly podIPs: readonly string[];
   /** Every attachment, NPWG network-status form. */
   readonly networks: PodNetworkStatus['networks'];
-  /** Why the pod's networks could not be set up, when they could not. */
-  readonly error: { readonly code: string; readonly message: string } | null;
+  /**
+   * Why the pod's networks could not be set up, when they could not; `causeCode` is the code of
+   * the failure underneath (`PLUGIN_TIMEOUT` under `POD_SETUP_FAILED`), when there is one.
+   */
+  readonly error: { readonly code: string; readonly message: string; readonly causeCode?: string | undefined } | null;
   /** Wanted attachments that are not attached yet (their ADD failed; retried with backoff). */
   readonly failures?: PodNetworkStatus['failures'] | undefined;
   /** The selection format the pod's request was read from (`undefined` when it could not be read). */
@@ -79,8 +82,12 @@ export interface InMemoryApi extends EventEmitter<ApiEvents> {
   getObject(kind: NetworkObjectKind, namespace: string, name: string): ApiNetworkObject | undefined;
   /** All network objects. */
   listNetworks(): ApiNetworkObject[];
-  /** Writes a pod's status (by UID); ignored when the pod is gone. */
-  setPodStatus(uid: string, status: ApiPodStatus): void;
+  /**
+   * Writes a pod's status: of the pod given (its namespace, name and uid must still match), or of
+   * the first pod with that uid; ignored when the pod is gone. Each pod has its own status, even
+   * when two pods carry one uid.
+   */
+  setPodStatus(target: string | ApiPod, status: ApiPodStatus): void;
   /** A pod's status by `namespace/name`. */
   getPodStatus(ref: string): ApiPodStatus | undefined;
 }
@@ -97,7 +104,8 @@ const keyOf = (namespace: string, name: string): string => `${namespace}/${name}
 export function createInMemoryApi(): InMemoryApi {
   const pods = new Map<string, ApiPod>();
   const networks = new Map<string, ApiNetworkObject>();
-  const statuses = new Map<string, ApiPodStatus>();
+  /** By `namespace/name`, with the uid the status was written for. */
+  const statuses = new Map<string, { readonly uid: string; readonly status: ApiPodStatus }>();
   const emitter = new EventEmitter<ApiEvents>();
 
   const api = Object.assign(emitter, {
@@ -112,7 +120,7 @@ export function createInMemoryApi(): InMemoryApi {
       };
       const previous = pods.get(keyOf(namespace, input.name));
       if (previous && previous.uid !== pod.uid) {
-        statuses.delete(previous.uid);
+        statuses.delete(keyOf(namespace, input.name));
         emitter.emit('podDeleted', previous);
       }
       pods.set(keyOf(namespace, input.name), pod);
@@ -124,7 +132,7 @@ export function createInMemoryApi(): InMemoryApi {
       const pod = pods.get(keyOf(namespace, name));
       if (!pod) return false;
       pods.delete(keyOf(namespace, name));
-      statuses.delete(pod.uid);
+      statuses.delete(keyOf(namespace, name));
       emitter.emit('podDeleted', pod);
       return true;
     },
@@ -148,15 +156,16 @@ export function createInMemoryApi(): InMemoryApi {
     getNetwork: (namespace: string, name: string) => networks.get(buildObjectKey('Network', namespace, name)) as NetworkObject | undefined,
     getObject: (kind: NetworkObjectKind, namespace: string, name: string) => networks.get(buildObjectKey(kind, namespace, name)),
     listNetworks: (): ApiNetworkObject[] => [...networks.values()],
-    setPodStatus(uid: string, status: ApiPodStatus): void {
-      const pod = [...pods.values()].find((p) => p.uid === uid);
-      if (!pod) return;
-      statuses.set(uid, status);
+    setPodStatus(target: string | ApiPod, status: ApiPodStatus): void {
+      const pod = typeof target === 'string' ? [...pods.values()].find((p) => p.uid === target) : pods.get(keyOf(target.namespace, target.name));
+      if (!pod || (typeof target !== 'string' && pod.uid !== target.uid)) return;
+      statuses.set(keyOf(pod.namespace, pod.name), { uid: pod.uid, status });
       emitter.emit('podStatusWritten', pod, status);
     },
     getPodStatus(ref: string): ApiPodStatus | undefined {
       const pod = api.getPod(ref);
-      return pod ? statuses.get(pod.uid) : undefined;
+      const entry = pod ? statuses.get(keyOf(pod.namespace, pod.name)) : undefined;
+      return entry && entry.uid === pod?.uid ? entry.status : undefined;
     },
   });
   return api;

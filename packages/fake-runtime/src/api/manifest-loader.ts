@@ -11,6 +11,8 @@ export interface ManifestLoaderOptions {
   readonly paths: readonly string[];
   readonly api: InMemoryApi;
   readonly watch: boolean;
+  /** Larger manifest files are skipped unread (`MANIFEST_TOO_LARGE`). @default 1 MiB */
+  readonly maxManifestBytes?: number | undefined;
   readonly logger?: Logger | undefined;
 }
 
@@ -22,9 +24,13 @@ export interface ManifestLoader {
   close(): Promise<void>;
 }
 
-/** Creates the loader; call `sync()` once to load. */
+/**
+ * Creates the loader; call `sync()` once to load.
+ *
+ * @throws {TypeError} for a relative path or a `maxManifestBytes` that is not a positive whole number
+ */
 export function createManifestLoader(options: ManifestLoaderOptions): ManifestLoader {
-  const source = createManifestObjectSource({ paths: options.paths, watch: options.watch, logger: options.logger });
+  const source = createManifestObjectSource({ paths: options.paths, watch: options.watch, maxManifestBytes: options.maxManifestBytes, logger: options.logger });
   let ownPods = new Map<string, string>(); // ns/name → JSON of what the manifest said
   let ownNetworks = new Map<string, string>();
   return {

@@ -1,11 +1,12 @@
 /**
  * Network objects (and pods) from manifest files or dirs, reloaded when they change.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAbsolute } from 'node:path';
 import { buildObjectKey, compareBytes, createDirWatcher, selectObjectKind, SILENT_LOGGER, type AnyNetworkObject, type DirWatcher, type Logger, type NetworkObject, type ObjectProblem, type ObjectSource, type PodManifest } from '@multinet/cni-driver';
 import { parseManifestText } from './manifest-file.ts';
+import { DEFAULT_MAX_MANIFEST_BYTES, readManifestFile, validateMaxManifestBytes } from './manifest-read.ts';
 
 /** Options of {@link createManifestObjectSource}. */
 export interface ManifestObjectSourceOptions {
@@ -13,21 +14,26 @@ export interface ManifestObjectSourceOptions {
   readonly paths: readonly string[];
   /** Reload when the files change. @default true */
   readonly watch?: boolean | undefined;
+  /** Larger manifest files are skipped unread, as a `MANIFEST_TOO_LARGE` problem. @default 1 MiB */
+  readonly maxManifestBytes?: number | undefined;
   /** @default silent */
   readonly logger?: Logger | undefined;
 }
 
 const MANIFEST_FILE = /\.(ya?ml|json)$/;
 
-async function listManifestFiles(paths: readonly string[]): Promise<string[]> {
+async function listManifestFiles(paths: readonly string[], problems: ObjectProblem[]): Promise<string[]> {
   const files: string[] = [];
   for (const path of paths) {
     const info = await stat(path).catch(() => undefined);
     if (!info) continue;
     if (info.isFile()) files.push(path);
     else if (info.isDirectory()) {
-      const names = (await readdir(path)).filter((n) => MANIFEST_FILE.test(n) && !n.startsWith('.')).sort(compareBytes);
-      files.push(...names.map((n) => join(path, n)));
+      const names = await readdir(path).catch((error: unknown) => {
+        problems.push({ file: path, code: 'MANIFEST_INVALID', message: `cannot list manifest dir ${path}: ${error instanceof Error ? error.message : String(error)}` });
+        return [];
+      });
+      files.push(...names.filter((n) => MANIFEST_FILE.test(n) && !n.startsWith('.')).sort(compareBytes).map((n) => join(path, n)));
     }
   }
   return files;
@@ -48,15 +54,18 @@ export interface ManifestObjectSource extends ObjectSource {
 }
 
 /**
- * Loads Network objects and Pods from manifests. A bad document is a problem (logged once),
- * never an exception; the last good state is replaced on every reload.
+ * Loads Network objects and Pods from manifests. A bad document or file is a problem (logged
+ * once), never an exception — an unparsable or hostile file (a YAML alias bomb, a file over
+ * `maxManifestBytes`) costs only its own objects; the last good state is replaced on every reload.
  *
- * @throws {TypeError} for a relative path
+ * @throws {TypeError} for a relative path or a `maxManifestBytes` that is not a positive whole number
  */
 export function createManifestObjectSource(options: ManifestObjectSourceOptions): ManifestObjectSource {
   options.paths.forEach((p, i) => {
     if (!isAbsolute(p)) throw new TypeError(`Expected \`paths[${i}]\` to be an absolute path, got \`${JSON.stringify(p)}\``);
   });
+  const maxManifestBytes = options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
+  validateMaxManifestBytes(maxManifestBytes);
   const logger = (options.logger ?? SILENT_LOGGER).child({ component: 'manifests' });
   let networks = new Map<string, AnyNetworkObject>();
   let pods: PodManifest[] = [];
@@ -79,15 +88,19 @@ export function createManifestObjectSource(options: ManifestObjectSourceOptions)
     async sync() {
       if (watching && !dirty) return false;
       dirty = false;
-      const files = await listManifestFiles(options.paths);
       const nextNetworks = new Map<string, AnyNetworkObject>();
       const nextPods: PodManifest[] = [];
       const nextProblems: ObjectProblem[] = [];
-      const texts = await Promise.all(files.map((f) => readFile(f, 'utf8').catch(() => undefined)));
+      const files = await listManifestFiles(options.paths, nextProblems);
+      const reads = await Promise.all(files.map((f) => readManifestFile(f, maxManifestBytes)));
       files.forEach((file, i) => {
-        const text = texts[i];
-        if (text === undefined) return;
-        const contents = parseManifestText(text, file);
+        const read = reads[i];
+        if (read === undefined) return;
+        if ('problem' in read) {
+          nextProblems.push(read.problem);
+          return;
+        }
+        const contents = parseManifestText(read.text, file);
         for (const n of contents.networks) nextNetworks.set(buildObjectKey(selectObjectKind(n), n.namespace, n.name), n);
         nextPods.push(...contents.pods);
         nextProblems.push(...contents.problems);

@@ -11,7 +11,8 @@ export interface PodLine {
   netns: string | null;
   podIPs: string[];
   networks: Array<{ name: string; interface: string; ips: string[]; mac: string | null; default: boolean }>;
-  error: { code: string; message: string } | null;
+  /** Why the pod has no (or not all of its) networks; `causeCode` only when a typed cause lies underneath. */
+  error: { code: string; message: string; causeCode?: string } | null;
   /** Wanted attachments not attached yet, with why (retried with backoff). */
   failures: Array<{ name: string; interface: string; code: string; message: string; attempts: number }>;
   /** The selection format the pod's request was read from (null when it could not be read). */
@@ -37,7 +38,9 @@ export function buildPodLine(pod: ApiPod, status: ApiPodStatus | undefined): Pod
       mac: n.mac ?? null,
       default: n.default,
     })),
-    error: status?.error ? { code: status.error.code, message: status.error.message } : null,
+    error: status?.error
+      ? { code: status.error.code, message: status.error.message, ...(status.error.causeCode !== undefined ? { causeCode: status.error.causeCode } : {}) }
+      : null,
     failures: (status?.failures ?? []).map((f) => ({ name: f.name, interface: f.interface, code: f.code, message: f.message, attempts: f.attempts })),
     format: status?.format ?? null,
     networkStatus: status?.networkStatusAnnotation ?? null,

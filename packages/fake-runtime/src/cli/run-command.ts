@@ -1,142 +1,17 @@
 /**
  * `multinet run`: the fake runtime's sync loop on a manifest dir.
  */
-import { parseArgs } from 'node:util';
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { createFakeRuntime, type FakeRuntime } from '../runtime.ts';
 import { buildPodLine } from './pod-line.ts';
-import { parseDuration } from './duration.ts';
+import { findMissingRunPath, parseRunFlags, RUN_USAGE, type RunFlags } from './run-flags.ts';
 import { createCliLogger } from './logger.ts';
 import { formatCommandError } from './command-error.ts';
-import { DEFAULT_NETNS_PREFIX } from '../sandbox/netns.ts';
-
-/** Usage of `multinet run`. */
-export const RUN_USAGE = `usage: multinet run --manifests <dir|file> [--conf-dir <dir>] [--bin-dir <dir>[:<dir>...]]
-                    [--state-dir <dir>] [--netns real|fake] [--netns-prefix <prefix>] [--interval <duration>]
-                    [--once] [--json] [--kubeconfig <path> [--node <name>]] [--debug]
-
-  --manifests <dir|file>  Network objects and Pods (YAML/JSON); repeatable; must exist
-  --conf-dir <dir>        CNI conf dir (default /etc/cni/net.d); must exist
-  --bin-dir <dirs>        plugin dirs, colon-separated (default /opt/cni/bin)
-  --state-dir <dir>       checkpoints, cache, sandbox registry (default /var/lib/multinet)
-  --netns real|fake|auto  real network namespaces (root), fake paths, or real when possible (default auto)
-  --netns-prefix <prefix> sandbox namespace names are <prefix><12 hex> (default multinet-sb-)
-  --interval <duration>   time between syncs, e.g. 2s, 500ms, 1m (default 2s)
-  --once                  one sync, then exit
-  --json                  one JSON line per pod after each sync
-  --kubeconfig <path>     passed to thick plugins; with --node, also the API server to use
-  --node <name>           run this node's pods from the API server of --kubeconfig (pods and
-                          network objects listed and watched; network-status written back)
-  --debug                 print stack traces of failures
-  -h, --help              show this help
-`;
+import { buildSignalExitStatus, watchStopSignals, type StopSignal } from './stop-signals.ts';
 
 /** The streams a command writes to. */
 export interface CommandIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
-}
-
-/** Parsed `run` flags. */
-export interface RunFlags {
-  readonly manifests: string[];
-  readonly confDir: string;
-  readonly pluginDirs: string[];
-  readonly stateDir: string;
-  readonly netns: 'real' | 'fake' | 'auto';
-  /** `--netns-prefix`: 1-32 letters, digits or `-`. */
-  readonly netnsPrefix: string;
-  readonly intervalMs: number;
-  readonly once: boolean;
-  readonly json: boolean;
-  readonly kubeconfig?: string | undefined;
-  /** `--node`: run this node's pods from the API server of `kubeconfig`. */
-  readonly node?: string | undefined;
-  /** `--help`: print the usage and do nothing else. */
-  readonly help: boolean;
-  /** `--debug`: stack traces of failures. */
-  readonly debug: boolean;
-}
-
-/**
- * Parses the flags of `multinet run` (paths made absolute).
- *
- * @throws {TypeError} on a missing or malformed flag
- */
-export function parseRunFlags(argv: readonly string[], cwd = process.cwd()): RunFlags {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    allowPositionals: false,
-    options: {
-      manifests: { type: 'string', multiple: true },
-      'conf-dir': { type: 'string', default: '/etc/cni/net.d' },
-      'bin-dir': { type: 'string', default: '/opt/cni/bin' },
-      'state-dir': { type: 'string', default: '/var/lib/multinet' },
-      netns: { type: 'string', default: 'auto' },
-      'netns-prefix': { type: 'string', default: DEFAULT_NETNS_PREFIX },
-      interval: { type: 'string', default: '2s' },
-      once: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      kubeconfig: { type: 'string' },
-      node: { type: 'string' },
-      debug: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
-  if (values.help) {
-    return {
-      manifests: [], confDir: '', pluginDirs: [], stateDir: '', netns: 'auto', netnsPrefix: DEFAULT_NETNS_PREFIX, intervalMs: 0,
-      once: false, json: false, help: true, debug: values.debug,
-    };
-  }
-  if (values.node !== undefined && values.kubeconfig === undefined) throw new TypeError('Expected `--kubeconfig <path>` with `--node`');
-  if (!values.manifests?.length && values.node === undefined) throw new TypeError('Expected `--manifests <dir|file>`');
-  const netns = values.netns;
-  if (netns !== 'real' && netns !== 'fake' && netns !== 'auto') {
-    throw new TypeError(`Expected \`--netns\` to be real, fake or auto, got \`${netns}\``);
-  }
-  const netnsPrefix = values['netns-prefix'];
-  if (!/^[A-Za-z0-9-]{1,32}$/.test(netnsPrefix)) {
-    throw new TypeError(`Expected \`--netns-prefix\` to be 1-32 letters, digits or '-', got \`${netnsPrefix}\``);
-  }
-  return {
-    manifests: (values.manifests ?? []).map((p) => resolve(cwd, p)),
-    confDir: resolve(cwd, values['conf-dir']),
-    pluginDirs: values['bin-dir'].split(':').filter(Boolean).map((p) => resolve(cwd, p)),
-    stateDir: resolve(cwd, values['state-dir']),
-    netns,
-    netnsPrefix,
-    intervalMs: parseDuration(values.interval),
-    once: values.once,
-    json: values.json,
-    kubeconfig: values.kubeconfig === undefined ? undefined : resolve(cwd, values.kubeconfig),
-    ...(values.node !== undefined ? { node: values.node } : {}),
-    help: false,
-    debug: values.debug,
-  };
-}
-
-/**
- * The first path flag that names nothing on disk (or a conf dir that is not a directory), as a
- * one-line message; `undefined` when every path is there.
- */
-export function findMissingRunPath(flags: RunFlags): string | undefined {
-  const kind = (path: string): 'dir' | 'file' | undefined => {
-    try {
-      return statSync(path).isDirectory() ? 'dir' : 'file';
-    } catch {
-      return undefined;
-    }
-  };
-  for (const path of flags.manifests) {
-    if (kind(path) === undefined) return `--manifests ${path} does not exist`;
-  }
-  const conf = kind(flags.confDir);
-  if (conf === undefined) return `--conf-dir ${flags.confDir} does not exist`;
-  if (conf !== 'dir') return `--conf-dir ${flags.confDir} is not a directory`;
-  return undefined;
 }
 
 function printPods(runtime: FakeRuntime, io: CommandIo): void {
@@ -146,7 +21,9 @@ function printPods(runtime: FakeRuntime, io: CommandIo): void {
 }
 
 /**
- * Runs `multinet run`; resolves to the exit status (non-zero only when the loop cannot run).
+ * Runs `multinet run`; resolves to the exit status: non-zero when the loop cannot run, and
+ * 128 + the signal's number when SIGTERM or SIGINT cut a `--once` sync short (the loop itself
+ * stops on them with 0).
  */
 export async function runRunCommand(argv: readonly string[], io: CommandIo): Promise<number> {
   let flags: RunFlags;
@@ -176,6 +53,9 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
       netns: flags.netns,
       netnsPrefix: flags.netnsPrefix,
       intervalMs: flags.intervalMs,
+      pluginTimeoutMs: flags.pluginTimeoutMs,
+      killGraceMs: flags.killGraceMs,
+      maxManifestBytes: flags.maxManifestBytes,
       watch: !flags.once,
       kubeconfig: flags.kubeconfig,
       logger,
@@ -197,15 +77,37 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
   runtime.on('defaultNetworkSwitched', (pod, change) => logger.info({ pod, ...change }, 'default network switched'));
 
   if (flags.once) {
-    try {
+    // SIGTERM/SIGINT during the one sync: plugin calls in flight are killed (they run detached,
+    // so dying of the signal would leave them running); each step was recorded before it began,
+    // so the next start finishes it. The status is the shell's for a command ended by the signal.
+    let stopped: StopSignal | undefined;
+    let onStop: () => void = () => undefined;
+    const stopping = new Promise<void>((resolveStop) => (onStop = resolveStop));
+    const unwatch = watchStopSignals((signal) => {
+      stopped = signal;
+      logger.info({ signal }, 'stopping: killing plugin calls in flight');
+      onStop();
+    });
+    const sync = (async () => {
       await api?.synced;
       await runtime.syncOnce();
       await api?.flush();
+    })();
+    sync.catch(() => undefined);
+    try {
+      await Promise.race([sync, stopping]);
     } catch (error) {
+      unwatch();
       logger.error({ err: error }, 'sync failed');
       await api?.close();
       await runtime.close();
       return 1;
+    }
+    unwatch();
+    if (stopped !== undefined) {
+      await api?.close();
+      await runtime.close({ abort: true });
+      return buildSignalExitStatus(stopped);
     }
     if (flags.json) printPods(runtime, io);
     await api?.close();
@@ -220,12 +122,10 @@ export async function runRunCommand(argv: readonly string[], io: CommandIo): Pro
   return new Promise<number>((resolveExit) => {
     // SIGTERM/SIGINT: plugin calls in flight are killed and the loop ends within seconds; every
     // step is recorded before it starts, so the next start finishes what was cut short.
-    const stop = (): void => {
-      logger.info({}, 'stopping: killing plugin calls in flight');
+    watchStopSignals((signal) => {
+      logger.info({ signal }, 'stopping: killing plugin calls in flight');
       void (api ? api.close() : Promise.resolve()).then(() => runtime.close({ abort: true })).then(() => resolveExit(0));
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    });
     runtime.start();
     logger.info({ intervalMs: flags.intervalMs, netns: runtime.netnsMode }, 'sync loop running');
   });

@@ -107,9 +107,13 @@ export function createFakeNetnsProvider(stateDir: string, prefix: string = DEFAU
     nameFor: (sandboxId) => buildNetnsName(sandboxId, prefix),
     pathFor,
     async create(sandboxId) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
       const path = pathFor(sandboxId);
-      await writeFile(path, '', { mode: 0o600 });
+      try {
+        await mkdir(dir, { recursive: true, mode: 0o700 });
+        await writeFile(path, '', { mode: 0o600 });
+      } catch (error) {
+        throw new CniError('SANDBOX_FAILED', `cannot create fake network namespace ${path}: ${error instanceof Error ? error.message : String(error)}`, { containerId: sandboxId }, { cause: error });
+      }
       return path;
     },
     async remove(sandboxId, netnsPath) {
