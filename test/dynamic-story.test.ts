@@ -13,7 +13,10 @@ import { MULTINET_BIN } from './support/cli.ts';
 import { openPodRecords } from './support/pod-records.ts';
 import { FIXTURE_PLUGIN_DIR, readNoopLog, writeNoopControl } from './support/noop.ts';
 import { REAL_PLUGIN_DIR, hasRealParts } from './support/real-parts.ts';
-import { ip, listLeases, uniqueSuffix } from './support/netns.ts';
+import { ip, listLeases, uniqueNetnsPrefix, uniqueSuffix } from './support/netns.ts';
+
+/** This file's sandbox namespaces: <prefix><12 hex>. */
+const NETNS_PREFIX = uniqueNetnsPrefix();
 
 interface PodLine {
   pod: string;
@@ -33,7 +36,7 @@ describe.runIf(hasRealParts())('a running pod whose networks change, across rest
   const start = (extra: string[] = []) =>
     spawn(
       process.execPath,
-      [MULTINET_BIN, 'run', '--once', '--json', '--netns', 'real', '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', `${REAL_PLUGIN_DIR}:${FIXTURE_PLUGIN_DIR}`, '--state-dir', join(dir, 'state'), ...extra],
+      [MULTINET_BIN, 'run', '--once', '--json', '--netns', 'real', '--netns-prefix', NETNS_PREFIX, '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', `${REAL_PLUGIN_DIR}:${FIXTURE_PLUGIN_DIR}`, '--state-dir', join(dir, 'state'), ...extra],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
   const runOnce = (): Promise<PodLine[]> =>

@@ -12,7 +12,10 @@ import { openPodRecords } from './support/pod-records.ts';
 import { createFakeRuntime, type FakeRuntime, type PodLine } from '@multinet/fake-runtime';
 import { FIXTURE_PLUGIN_DIR } from './support/noop.ts';
 import { REAL_PLUGIN_DIR, hasRealParts } from './support/real-parts.ts';
-import { addressesIn, deleteLinkIfPresent, ip, listLeases, uniqueSuffix } from './support/netns.ts';
+import { addressesIn, deleteLinkIfPresent, ip, listLeases, uniqueNetnsPrefix, uniqueSuffix } from './support/netns.ts';
+
+/** This file's sandbox namespaces: <prefix><12 hex>. */
+const NETNS_PREFIX = uniqueNetnsPrefix();
 
 
 const NETWORKS = `apiVersion: alpha.network.k8s.io/v1
@@ -35,7 +38,7 @@ const pod = (name: string) =>
 
 const namespacesOf = async (ids: string[]): Promise<string[]> => {
   const listed = await ip('netns', 'list');
-  return ids.filter((id) => listed.includes(`multinet-sb-${id.slice(0, 12)}`));
+  return ids.filter((id) => listed.includes(`${NETNS_PREFIX}${id.slice(0, 12)}`));
 };
 
 describe.runIf(hasRealParts())('the kubelet story with real plugins', () => {
@@ -64,14 +67,14 @@ describe.runIf(hasRealParts())('the kubelet story with real plugins', () => {
   });
 
   it('through the library: a deleted pod is torn down after a restart with the configs used at ADD; the other pod is untouched', async () => {
-    const options = { stateDir: join(dir, 'state'), confDir: join(dir, 'net.d'), pluginDirs: [REAL_PLUGIN_DIR, FIXTURE_PLUGIN_DIR], manifests: [join(dir, 'manifests')], netns: 'real' as const, watch: false };
+    const options = { stateDir: join(dir, 'state'), confDir: join(dir, 'net.d'), pluginDirs: [REAL_PLUGIN_DIR, FIXTURE_PLUGIN_DIR], manifests: [join(dir, 'manifests')], netns: 'real' as const, netnsPrefix: NETNS_PREFIX, watch: false };
     runtime = await createFakeRuntime(options);
     await runtime.syncOnce();
     const a = runtime.podStatus('default/pod-a')!;
     const b = runtime.podStatus('default/pod-b')!;
     expect(a.networks.map((n) => n.interface)).toEqual(['eth0', 'eth1', 'eth2']);
     expect(await listLeases(join(dir, 'ipam'))).toHaveLength(4);
-    const nsA = `multinet-sb-${a.sandboxId!.slice(0, 12)}`;
+    const nsA = `${NETNS_PREFIX}${a.sandboxId!.slice(0, 12)}`;
     const addrA = await addressesIn(nsA, 'eth1');
 
     await unlink(join(dir, 'net.d', '20-othernet.conflist'));
@@ -98,7 +101,7 @@ describe.runIf(hasRealParts())('the kubelet story with real plugins', () => {
       new Promise<PodLine[]>((resolve, reject) => {
         execFile(
           process.execPath,
-          [MULTINET_BIN, 'run', '--once', '--json', '--netns', 'real', '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', `${REAL_PLUGIN_DIR}:${FIXTURE_PLUGIN_DIR}`, '--state-dir', join(dir, 'state')],
+          [MULTINET_BIN, 'run', '--once', '--json', '--netns', 'real', '--netns-prefix', NETNS_PREFIX, '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', `${REAL_PLUGIN_DIR}:${FIXTURE_PLUGIN_DIR}`, '--state-dir', join(dir, 'state')],
           (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as PodLine))),
         );
       });
@@ -113,7 +116,7 @@ describe.runIf(hasRealParts())('the kubelet story with real plugins', () => {
         ['default/thick-plugin-example', 'eth2', false],
       ]);
       expect(line.podIPs).toEqual(line.networks[0]?.ips);
-      expect(line.netns).toBe(`/var/run/netns/multinet-sb-${line.sandboxId?.slice(0, 12)}`);
+      expect(line.netns).toBe(`/var/run/netns/${NETNS_PREFIX}${line.sandboxId?.slice(0, 12)}`);
     }
 
     await unlink(join(dir, 'net.d', '20-othernet.conflist'));

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { createFakeRuntime, type FakeRuntime } from '@multinet/fake-runtime';
 import { REAL_PLUGIN_DIR, hasRealParts } from './support/real-parts.ts';
 import { openPodRecords } from './support/pod-records.ts';
-import { ip, listLeases, uniqueSuffix } from './support/netns.ts';
+import { ip, listLeases, uniqueNetnsPrefix, uniqueSuffix } from './support/netns.ts';
 
 const PODS = 200;
 const ALPHA = 'alpha.network.k8s.io/networks';
@@ -21,7 +21,7 @@ describe.runIf(hasRealParts())('200 pods with three real networks each', () => {
   let runtime: FakeRuntime | undefined;
 
   const open = () =>
-    createFakeRuntime({ stateDir: join(dir, 'state'), confDir: join(dir, 'net.d'), pluginDirs: [REAL_PLUGIN_DIR], netns: 'real', watch: false, loopback: false });
+    createFakeRuntime({ stateDir: join(dir, 'state'), confDir: join(dir, 'net.d'), pluginDirs: [REAL_PLUGIN_DIR], netns: 'real', netnsPrefix: uniqueNetnsPrefix(), watch: false, loopback: false });
 
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'multinet-load-'));

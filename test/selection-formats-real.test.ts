@@ -12,7 +12,10 @@ import { join } from 'node:path';
 import type { PodLine } from '@multinet/fake-runtime';
 import { MULTINET_BIN } from './support/cli.ts';
 import { REAL_PLUGIN_DIR, hasRealParts } from './support/real-parts.ts';
-import { addressesIn, deleteLinkIfPresent, ip, listLeases, uniqueSuffix } from './support/netns.ts';
+import { addressesIn, deleteLinkIfPresent, ip, listLeases, uniqueNetnsPrefix, uniqueSuffix } from './support/netns.ts';
+
+/** This file's sandbox namespaces: <prefix><12 hex>. */
+const NETNS_PREFIX = uniqueNetnsPrefix();
 
 const ipam = (dataDir: string, subnet: string) => ({ type: 'host-local', dataDir, ranges: [[{ subnet }]] });
 
@@ -70,7 +73,7 @@ describe.runIf(hasRealParts())('every selection format through `multinet run --o
     new Promise<PodLine[]>((resolve, reject) => {
       execFile(
         process.execPath,
-        [MULTINET_BIN, 'run', '--once', '--json', '--netns', 'real', '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', REAL_PLUGIN_DIR, '--state-dir', join(dir, 'state')],
+        [MULTINET_BIN, 'run', '--once', '--json', '--netns', 'real', '--netns-prefix', NETNS_PREFIX, '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', REAL_PLUGIN_DIR, '--state-dir', join(dir, 'state')],
         (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as PodLine))),
       );
     });
@@ -150,6 +153,6 @@ describe.runIf(hasRealParts())('every selection format through `multinet run --o
     expect(await run()).toEqual([]);
     expect(await listLeases(join(dir, 'ipam'))).toEqual([]);
     const listed = await ip('netns', 'list');
-    for (const line of lines) if (line.sandboxId) expect(listed).not.toContain(`multinet-sb-${line.sandboxId.slice(0, 12)}`);
+    for (const line of lines) if (line.sandboxId) expect(listed).not.toContain(`${NETNS_PREFIX}${line.sandboxId.slice(0, 12)}`);
   });
 });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { readRecordLog } from '@multinet/checkpoint';
 import { parsePodRecord, POD_RECORD_KIND, POD_RECORD_VERSION, type PodRecord } from '@multinet/cni-driver';
 import { MULTINET_BIN } from './cli.ts';
-import { ip, listLeases, uniqueSuffix } from './netns.ts';
+import { ip, listLeases, uniqueNetnsPrefix, uniqueSuffix } from './netns.ts';
 import { createSeededRandom } from './seeded-random.ts';
 
 /** Options of a soak. */
@@ -129,8 +129,9 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
   await writeFile(join(dir, 'net.d', '10-podnet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'podnet', plugins: [{ type: 'bridge', bridge, isGateway: false, ipMasq: false, ipam: ipam(bridgeSubnet) }] }));
   await writeFile(join(dir, 'net.d', '20-ptpnet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'ptpnet', plugins: [{ type: 'ptp', ipMasq: false, ipam: ipam(ptpSubnet) }] }));
 
+  const netnsPrefix = uniqueNetnsPrefix();
   const args = (extra: string[]) => [
-    MULTINET_BIN, 'run', '--netns', 'real', '--manifests', manifests, '--conf-dir', join(dir, 'net.d'),
+    MULTINET_BIN, 'run', '--netns', 'real', '--netns-prefix', netnsPrefix, '--manifests', manifests, '--conf-dir', join(dir, 'net.d'),
     '--bin-dir', '/usr/lib/cni', '--state-dir', stateDir, ...extra,
   ];
 

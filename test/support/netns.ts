@@ -13,6 +13,14 @@ export function uniqueSuffix(): string {
   return randomBytes(4).toString('hex');
 }
 
+/**
+ * A unique sandbox-namespace prefix for a fake runtime in a test (`mnt-<8 hex>-`), so that its
+ * namespaces never share names with another run's (two suites on one machine) and are found by it.
+ */
+export function uniqueNetnsPrefix(): string {
+  return `mnt-${uniqueSuffix()}-`;
+}
+
 /** Runs `ip` with the given arguments (never through a shell). */
 export async function ip(...args: string[]): Promise<string> {
   const { stdout } = await run('ip', args);
