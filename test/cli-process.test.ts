@@ -157,6 +157,25 @@ describe('the multinet process', () => {
     expect(slow).toMatchObject({ error: null, networks: [{ name: 'default/podnet' }, { name: 'default/slownet' }] });
   });
 
+  it('leaves no plugin running after a SIGKILL of `multinet run` while a plugin call hangs: the spawner helper kills the call\'s process group when its parent is gone', async () => {
+    await mkdir(join(dir, 'bin'));
+    await writeHangPlugin(join(dir, 'bin'));
+    await writeFile(join(dir, 'net.d', '40-slownet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'slownet', plugins: [{ type: 'hang' }] }));
+    await writeFile(join(dir, 'manifests', 'slow.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow\n  namespace: default\n  annotations:\n    alpha.network.k8s.io/networks: podnet,slownet\n');
+    const args = ['--netns', 'fake', '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', `${join(dir, 'bin')}:${FIXTURE_PLUGIN_DIR}`, '--state-dir', join(dir, 'state')];
+    const command = spawn(process.execPath, [MULTINET_BIN, 'run', '--json', '--interval', '10m', ...args], { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = once(command, 'exit');
+    const pids = await waitForFiles(join(dir, 'bin'), async () => {
+      const found = await readHangPids(join(dir, 'bin'));
+      return found.length >= 2 ? found : undefined;
+    });
+    command.kill('SIGKILL');
+    await exited;
+    // Liveness bound, not a timing claim: the helper reacts to its parent's end at once.
+    for (let waited = 0; waited < 20_000 && pids.some(isRunning); waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(pids.filter(isRunning)).toEqual([]);
+  });
+
   it('ends `multinet run --once` on SIGTERM while a plugin call hangs, killing the call\'s process group, with the status of a command interrupted by SIGTERM', async () => {
     await mkdir(join(dir, 'bin'));
     await writeHangPlugin(join(dir, 'bin'));

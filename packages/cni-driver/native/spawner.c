@@ -83,6 +83,14 @@ static void on_sigchld(int sig) {
 
 static void set_nonblock(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
+/* The parent is gone (its end of a pipe closed, reset, or broken): nothing we started may outlive
+   it. Every plugin still running gets SIGKILL to its group, then we exit. */
+static void parent_gone(void) {
+  for (int k = 0; k < MAX_CHILDREN; k++)
+    if (children[k].used && !children[k].exited) kill(-children[k].pid, SIGKILL);
+  _exit(0);
+}
+
 static void flush_responses(void) {
   size_t off = 0;
   while (off < response_buf.len) {
@@ -94,7 +102,7 @@ static void flush_responses(void) {
         poll(&p, 1, 1000);
         continue;
       }
-      _exit(0);
+      parent_gone();
     }
     off += (size_t)n;
   }
@@ -289,12 +297,7 @@ int main(void) {
         char chunk[65536];
         ssize_t r = read(0, chunk, sizeof chunk);
         if (r > 0) { buf_append(&request_buf, chunk, (size_t)r); handle_requests(); }
-        else if (r == 0) {
-          /* The parent is gone (or closed us): nothing we started may outlive it. */
-          for (int k = 0; k < MAX_CHILDREN; k++)
-            if (children[k].used && !children[k].exited) kill_group(&children[k], SIGKILL);
-          return 0;
-        }
+        else if (r == 0 || (errno != EINTR && errno != EAGAIN)) parent_gone();
       } else if (fds[i].fd == sigchld_pipe[0]) {
         char drainbuf[64];
         while (read(sigchld_pipe[0], drainbuf, sizeof drainbuf) > 0) {}

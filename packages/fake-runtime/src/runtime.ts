@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events';
 import { access, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  createExecaExecutor,
+  createNodeSpawnerExecutor,
   openCniDriver,
   type AttachmentFailure,
   type AttachmentRef,
@@ -210,7 +210,9 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
   const objectSource = createApiObjectSource(api);
 
   // The plugin path is the real one; the decorator only adds the plan's faults and the crash.
-  const baseExecutor: PluginExecutor = options.executor ?? createExecaExecutor();
+  // The library's default executor: its helper kills the plugins it started when this process dies,
+  // SIGKILL included (execa's detached plugins would outlive it).
+  const baseExecutor: PluginExecutor = options.executor ?? createNodeSpawnerExecutor();
   const faultExecutor = createFaultExecutor(baseExecutor, options.faults ? createFaultCounter(options.faults) : undefined, {
     onFault: (fault) => emitter.emit('faultInjected', fault),
     onCrash: (fault) => crashNow(fault),

@@ -9,7 +9,8 @@
  * - its fd 3 is the helper's fd 3 (the driver's state-dir lock) when the helper was given one;
  * - timeout or cancel: SIGTERM to the group, SIGKILL after the grace; past the output cap: SIGKILL;
  * - a plugin that exited is answered at once, even if a daemon it left holds its stdout;
- * - stdin EOF (the parent closed or died): every running plugin's group is killed, then exit.
+ * - the parent gone (stdin EOF or reset, stdout broken): every running plugin's group is killed,
+ *   then exit.
  *
  * The program is the function below, run with `node -e`; it must not use anything from outside
  * its own body (it is sent as source text).
@@ -151,10 +152,18 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
       }
     }
   });
-  process.stdin.on('end', () => {
+  // The parent closed its end or died: every plugin still running dies too. A parent killed with
+  // unread data may reset the pipe instead of closing it, and an answer written after it died
+  // breaks the other pipe (EPIPE, which would otherwise crash this process and leave the plugins
+  // running): each counts as the end.
+  const parentGone = (): void => {
     for (const r of running.values()) killGroup(r, 'SIGKILL');
     process.exit(0);
-  });
+  };
+  process.stdin.on('end', parentGone);
+  process.stdin.on('error', parentGone);
+  process.stdin.on('close', parentGone);
+  process.stdout.on('error', parentGone);
 }
 /* eslint-enable */
 
