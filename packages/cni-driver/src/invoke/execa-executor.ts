@@ -6,6 +6,7 @@
 import { execa } from 'execa';
 import type { PluginExecOutcome, PluginExecRequest, PluginExecutor } from './plugin-executor.ts';
 import { createProcessGroupRegistry } from './process-group-registry.ts';
+import { killStdioHolders, readStdioLinks } from './stdio-holders.ts';
 
 /** How long output is still read after the plugin exited (a daemon it left may hold the pipes). */
 const EXITED_DRAIN_MS = 250;
@@ -52,6 +53,7 @@ export function createExecaExecutor(): PluginExecutor {
       });
       const pid = subprocess.pid;
       if (pid !== undefined) live.add(pid);
+      const stdioLinks = pid === undefined ? [] : readStdioLinks(pid);
       let timedOut = false;
       let aborted = false;
       let graceTimer: NodeJS.Timeout | undefined;
@@ -70,10 +72,12 @@ export function createExecaExecutor(): PluginExecutor {
       };
       request.signal?.addEventListener('abort', onAbort, { once: true });
       // A daemon the plugin left behind (setsid, so outside its group) may hold stdout open: once
-      // the plugin itself exited, what it wrote is read for a moment more, then the pipes close.
+      // the plugin itself exited, what it wrote is read for a moment more, then the daemon is
+      // killed and the pipes close.
       let drainTimer: NodeJS.Timeout | undefined;
       subprocess.once('exit', () => {
         drainTimer = setTimeout(() => {
+          killStdioHolders(stdioLinks);
           subprocess.stdout?.destroy();
           subprocess.stderr?.destroy();
         }, EXITED_DRAIN_MS);

@@ -148,17 +148,21 @@ export function describeExecutorContract(name: string, noopPath: string, setup: 
       expect(outcome.outputTooLarge).toBe(true);
     });
 
-    it('returns when the plugin exits even though a daemon it left holds its stdout open', async () => {
+    it('returns when the plugin exits even though a daemon it left holds its stdout open, and kills that daemon', async () => {
       const plugin = join(dir, 'daemonizing');
       const daemonPid = join(dir, 'daemon.pid');
-      await writeFile(plugin, `#!/bin/sh\necho '{"cniVersion":"1.0.0"}'\nsetsid sh -c 'echo $$ > ${daemonPid}; exec sleep 30' &\nexit 0\n`);
+      // The plugin exits once the daemon wrote its pid, so the pid is known whatever happens next.
+      await writeFile(plugin, `#!/bin/sh\necho '{"cniVersion":"1.0.0"}'\nsetsid sh -c 'echo $$ > ${daemonPid}.tmp; mv ${daemonPid}.tmp ${daemonPid}; exec sleep 30' &\nwhile [ ! -s ${daemonPid} ]; do :; done\nexit 0\n`);
       await chmod(plugin, 0o755);
       try {
         const outcome = await under.executor.execPlugin({ ...(await request({})), path: plugin, timeoutMs: 20_000 });
         expect(outcome).toMatchObject({ exitCode: 0, timedOut: false, stdout: '{"cniVersion":"1.0.0"}\n' });
+        const pid = Number(await readFile(daemonPid, 'utf8'));
+        await waitUntilGone(pid);
+        expect(isAlive(pid)).toBe(false);
       } finally {
         const pid = Number(await readFile(daemonPid, 'utf8').catch(() => '0'));
-        if (pid > 0) process.kill(pid, 'SIGKILL');
+        if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
       }
     });
 
