@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { createCheckpointStore } from '@multinet/checkpoint';
-import { createCniDriver, createSpawnerExecutor, type CniDriver, type PodSandbox } from '@multinet/cni-driver';
+import { buildSpawner, createCniDriver, createSpawnerExecutor, type CniDriver, type PodSandbox } from '@multinet/cni-driver';
 import { FIXTURE_PLUGIN_DIR, readNoopLog } from './support/noop.ts';
 
 const run = promisify(execFile);
@@ -62,7 +62,6 @@ describe.runIf(isRoot)('the spawner helper binary, planted by nobody', () => {
   /** The helper's file name (keyed by the source hash), learned from a build in a private dir. */
   async function helperName(): Promise<string> {
     const probe = join(dir, 'probe');
-    const { buildSpawner } = await import('../packages/cni-driver/src/invoke/spawner-build.ts');
     return basename(await buildSpawner(probe));
   }
 
