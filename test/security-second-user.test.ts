@@ -40,6 +40,7 @@ beforeEach(async () => {
   await writeFile(payload, `#!/bin/sh\nid -u > '${marker}'\nexit 1\n`);
   await chmod(payload, 0o755);
   drivers = [];
+  warnings = [];
   await mkdir(join(dir, 'net.d'));
   await cp(FIXTURE_PLUGIN_DIR, join(dir, 'bin'), { recursive: true });
   await writeFile(join(dir, 'net.d', '10-anet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'anet', plugins: [{ type: 'noop', debugFile: log() }] }));
@@ -50,8 +51,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+let warnings: string[] = [];
 const openDriver = (): CniDriver => {
-  const driver = createCniDriver({ confDir: join(dir, 'net.d'), pluginDirs: [join(dir, 'bin')], stateDir: stateDir(), watch: false, loopback: false, libcniCache: true });
+  const logger = { warn: (fields: { file?: string }, message: string) => warnings.push(`${message}: ${fields.file ?? ''}`) };
+  const driver = createCniDriver({ confDir: join(dir, 'net.d'), pluginDirs: [join(dir, 'bin')], stateDir: stateDir(), watch: false, loopback: false, libcniCache: true, logger });
   drivers.push(driver);
   return driver;
 };
@@ -256,7 +259,7 @@ describe.runIf(isRoot)('a libcni-format cache file nobody planted', () => {
     expect((await commands()).filter((c) => c.includes('mnh3-planted'))).toEqual([]);
   });
 
-  it('left behind in a results dir that is private again, is never acted on by gc([]) or teardown', async () => {
+  it('left behind in a results dir that is private again, is never acted on by gc([]) or teardown, and is reported', async () => {
     const text = await plantedCacheText();
     const results = join(stateDir(), 'cache', 'results');
     await writeFile(join(dir, 'planted-cache'), text, { mode: 0o644 });
@@ -273,5 +276,6 @@ describe.runIf(isRoot)('a libcni-format cache file nobody planted', () => {
     await driver.gc([]).catch((e: unknown) => e);
     await driver.tearDownPod('mnh3-planted').catch((e: unknown) => e);
     expect((await commands()).filter((c) => c.includes('mnh3-planted'))).toEqual([]);
+    expect(warnings).toContain(`cache file not trusted; not acted on: ${join(results, 'anet-mnh3-planted-eth0')}`);
   });
 });

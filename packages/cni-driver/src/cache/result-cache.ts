@@ -85,9 +85,14 @@ export interface CachedAttachment {
 /**
  * Lists the cached attachments (libcni's `GetCachedAttachments`), sorted by file name,
  * optionally of one container. Unreadable, non-v1 and incomplete files are skipped, and so are
- * files that are not ours alone (another user's, group/world-writable, symlinks).
+ * files that are not ours alone (another user's, group/world-writable, symlinks), which are
+ * reported to `onUntrusted`.
  */
-export async function listCachedAttachments(cacheDir: string, containerId?: string): Promise<CachedAttachment[]> {
+export async function listCachedAttachments(
+  cacheDir: string,
+  containerId?: string,
+  onUntrusted?: (file: string, reason: string) => void,
+): Promise<CachedAttachment[]> {
   const dir = join(cacheDir, 'results');
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).sort();
   const found: CachedAttachment[] = [];
@@ -95,7 +100,8 @@ export async function listCachedAttachments(cacheDir: string, containerId?: stri
     if (containerId !== undefined && !name.includes(`-${containerId}-`)) continue;
     const file = join(dir, name);
     const read = await readTrustedFile(file);
-    // SECURITY: a file another user owns or may write is skipped, never acted on.
+    // SECURITY: a file another user owns or may write is skipped (and reported), never acted on.
+    if (read !== undefined && 'untrusted' in read) onUntrusted?.(file, read.untrusted);
     if (read === undefined || 'untrusted' in read) continue;
     let parsed: ParsedCacheRecord;
     try {
