@@ -3,7 +3,9 @@
  * holds the plugin's stdout or stderr: found through /proc and killed once the plugin itself has
  * exited. Node gives a child its stdio as socket pairs, whose two ends have different inodes, so
  * the plugin's own ends are read from /proc/<pid>/fd right after it is spawned; any other process
- * holding one of them later got it from the plugin. Linux only; elsewhere nothing is found.
+ * holding one of them later got it from the plugin. Linux only; elsewhere nothing is found. (A
+ * plugin gone before its ends could be read leaves nothing to match: its daemon is not found, and
+ * the call still returns at the plugin's exit.)
  * (node-spawner-helper.ts has its own copy: its program is sent as source text.)
  */
 import { readdirSync, readlinkSync } from 'node:fs';
