@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createCniDriver, type CniDriver, type PodSandbox } from '@multinet/cni-driver';
+import { createCniConfig, createCniDriver, parseNetworkConfigList, type CniDriver, type PodSandbox } from '@multinet/cni-driver';
 import { runMultinet } from './support/cli.ts';
 import { FIXTURE_PLUGIN_DIR, readNoopLog } from './support/noop.ts';
 
@@ -81,5 +81,17 @@ describe('the library', () => {
     await open().setUpPod(sandbox({ capabilityArgs: { 'example.com/custom': { any: ['shape', 1] } } }));
     const [add] = await readNoopLog(log());
     expect(JSON.parse(add!.stdin).runtimeConfig).toEqual({ 'example.com/custom': { any: ['shape', 1] } });
+  });
+});
+
+describe('createCniConfig (the libcni-like API)', () => {
+  it('refuses a bad capability on ADD and CHECK before any plugin runs or any cache write', async () => {
+    const cni = createCniConfig({ pluginDirs: [join(dir, 'bin')], cacheDir: join(dir, 'cache') });
+    const list = parseNetworkConfigList(JSON.stringify({ cniVersion: '1.0.0', name: 'anet', plugins: [{ type: 'noop', debugFile: log(), capabilities: { portMappings: true } }] }));
+    const rt = { containerId: 'mnh3-c1', netns: join(dir, 'ns'), ifName: 'eth0', capabilityArgs: { portMappings: 'x' } };
+    await expect(cni.addNetworkList(list, rt)).rejects.toMatchObject({ code: 'CAPABILITY_ARGS_INVALID', message: expect.stringContaining('field "portMappings"') });
+    await expect(cni.checkNetworkList(list, rt)).rejects.toMatchObject({ code: 'CAPABILITY_ARGS_INVALID' });
+    expect(await readNoopLog(log())).toEqual([]);
+    expect(await listFiles(join(dir, 'cache'))).toEqual([]);
   });
 });
