@@ -22,6 +22,12 @@ export interface NoopBehaviour {
   stderr?: string;
   sleepMs?: number;
   spawnChild?: boolean;
+  /** Fork a setsid daemon that keeps the plugin's stdout and stderr open. */
+  daemon?: boolean;
+  /** With `stdout`: kill itself with this signal right after printing. */
+  signal?: string;
+  /** Print this many bytes of `x` on stdout, then exit 0. */
+  outputBytes?: number;
 }
 
 /** The noop's control file. */
@@ -39,6 +45,7 @@ export interface NoopLogEntry {
   stdin: string;
   pid: number;
   childPid?: number;
+  daemonPid?: number;
 }
 
 /** The calls the noop logged next to `file` (`<file>.log`), in order; [] when none. */

@@ -15,8 +15,10 @@
  * An inherited fd 3 (the driver's state-dir lock) is passed on to every plugin.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -128,6 +130,45 @@ static void close_fd(int *fd) {
 }
 
 static void kill_group(child_t *c, int sig) { kill(-c->pid, sig); }
+
+/* A daemon the plugin left (setsid, so outside its group) that still holds the write end of the
+   pipe `fd` reads from: every other process with that pipe open gets SIGKILL. Only a process our
+   plugin started can hold it. */
+static void kill_pipe_holders(int fd) {
+  char self[64], link[64];
+  snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+  ssize_t n = readlink(self, link, sizeof link - 1);
+  if (n <= 0) return;
+  link[n] = 0;
+  DIR *proc = opendir("/proc");
+  if (!proc) return;
+  pid_t me = getpid();
+  struct dirent *p;
+  while ((p = readdir(proc))) {
+    char *end;
+    long pid = strtol(p->d_name, &end, 10);
+    if (*end || pid <= 0 || pid == me) continue;
+    char dir[64];
+    snprintf(dir, sizeof dir, "/proc/%ld/fd", pid);
+    DIR *fds = opendir(dir);
+    if (!fds) continue;
+    struct dirent *f;
+    int holds = 0;
+    while (!holds && (f = readdir(fds))) {
+      if (f->d_name[0] == '.') continue;
+      char path[384], target[64];
+      snprintf(path, sizeof path, "%s/%s", dir, f->d_name);
+      ssize_t m = readlink(path, target, sizeof target - 1);
+      if (m > 0) {
+        target[m] = 0;
+        holds = strcmp(target, link) == 0;
+      }
+    }
+    closedir(fds);
+    if (holds) kill((pid_t)pid, SIGKILL);
+  }
+  closedir(proc);
+}
 
 static void start_kill(child_t *c, int flag) {
   c->flags |= flag;
@@ -326,14 +367,26 @@ int main(void) {
       if (!c->exited && !c->kill_at && now >= c->deadline) start_kill(c, 1);
       if (c->kill_at && now >= c->kill_at) kill_group(c, SIGKILL);
       if (c->exited) {
-        if (c->flags) { close_fd(&c->out_fd); close_fd(&c->err_fd); }
+        if (c->flags) {
+          /* Killed (timeout, cancel, output cap): a daemon it left must not outlive it either. */
+          if (c->out_fd >= 0) kill_pipe_holders(c->out_fd);
+          if (c->err_fd >= 0) kill_pipe_holders(c->err_fd);
+          close_fd(&c->out_fd);
+          close_fd(&c->err_fd);
+        }
         if (c->out_fd >= 0) drain(c, &c->out_fd, &c->out);
         if (c->err_fd >= 0) drain(c, &c->err_fd, &c->err);
         /* A daemonized grandchild may hold the pipes: once the plugin exited, read what is
-           there for a moment (250 ms, as the execa executor), then close them and answer. */
+           there for a moment (250 ms, as the execa executor), then kill whoever still holds
+           them, close them and answer. */
         if (c->out_fd >= 0 || c->err_fd >= 0) {
           if (c->deadline - now > 250) c->deadline = now + 250;
-          if (now >= c->deadline) { close_fd(&c->out_fd); close_fd(&c->err_fd); }
+          if (now >= c->deadline) {
+            if (c->out_fd >= 0) kill_pipe_holders(c->out_fd);
+            if (c->err_fd >= 0) kill_pipe_holders(c->err_fd);
+            close_fd(&c->out_fd);
+            close_fd(&c->err_fd);
+          }
         }
         if (c->out_fd < 0 && c->err_fd < 0) finish(c);
       }

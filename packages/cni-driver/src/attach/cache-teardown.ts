@@ -16,7 +16,7 @@ const messageOf = (error: unknown): string => (isCniError(error) || error instan
  * cache: nothing to do.
  */
 export async function tearDownFromCache(ctx: { readonly cleanup: ChainContext; readonly logger: Logger }, sandboxId: string): Promise<CniError[]> {
-  const cached = await listCachedAttachments(ctx.cleanup.cacheDir, sandboxId);
+  const cached = await listCachedAttachments(ctx.cleanup.cacheDir, sandboxId, (file, reason) => ctx.logger.warn({ file, reason }, 'cache file not trusted; not acted on'));
   if (cached.length === 0) {
     ctx.logger.debug({ sandboxId }, 'no record and no cache for the sandbox; nothing to tear down');
     return [];

@@ -2,9 +2,10 @@
  * libcni's result cache on disk: `<cacheDir>/results/<net>-<containerId>-<ifName>`, files libcni
  * reads and writes — but written atomically (temp file, fsync, rename, fsync dir), 0600 in 0700.
  */
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '@multinet/checkpoint';
+import { readTrustedFile } from '../fence/trusted-file.ts';
 import {
   CniError,
   buildCacheRecord,
@@ -45,7 +46,8 @@ export async function writeCachedResult(cacheDir: string, input: CacheRecordInpu
 }
 
 /**
- * Reads an attachment's cache file. Missing or unreadable: `undefined` (as libcni).
+ * Reads an attachment's cache file. Missing or unreadable: `undefined` (as libcni); so is a file
+ * that is not ours alone (another user's, group/world-writable, a symlink).
  *
  * @throws {CniError} CACHE_INVALID when the file exists but is neither a v1 record nor a legacy result
  */
@@ -56,9 +58,10 @@ export async function readCachedResult(
   ifName: string,
 ): Promise<ParsedCacheRecord | undefined> {
   const file = buildCachePath(cacheDir, networkName, containerId, ifName);
-  const text = await readFile(file, 'utf8').catch(() => undefined);
-  if (text === undefined) return undefined;
-  return parseCacheRecord(text, file);
+  const read = await readTrustedFile(file);
+  // SECURITY: a file another user owns or may write is never trusted: as if it were missing.
+  if (read === undefined || 'untrusted' in read) return undefined;
+  return parseCacheRecord(read.text, file);
 }
 
 /**
@@ -86,20 +89,28 @@ export interface CachedAttachment {
 
 /**
  * Lists the cached attachments (libcni's `GetCachedAttachments`), sorted by file name,
- * optionally of one container. Unreadable, non-v1 and incomplete files are skipped.
+ * optionally of one container. Unreadable, non-v1 and incomplete files are skipped, and so are
+ * files that are not ours alone (another user's, group/world-writable, symlinks), which are
+ * reported to `onUntrusted`.
  */
-export async function listCachedAttachments(cacheDir: string, containerId?: string): Promise<CachedAttachment[]> {
+export async function listCachedAttachments(
+  cacheDir: string,
+  containerId?: string,
+  onUntrusted?: (file: string, reason: string) => void,
+): Promise<CachedAttachment[]> {
   const dir = join(cacheDir, 'results');
   const names = (await readdir(dir).catch(() => [] as string[])).filter((n) => !n.startsWith('.')).sort();
   const found: CachedAttachment[] = [];
   for (const name of names) {
     if (containerId !== undefined && !name.includes(`-${containerId}-`)) continue;
     const file = join(dir, name);
-    const text = await readFile(file, 'utf8').catch(() => undefined);
-    if (text === undefined) continue;
+    const read = await readTrustedFile(file);
+    // SECURITY: a file another user owns or may write is skipped (and reported), never acted on.
+    if (read !== undefined && 'untrusted' in read) onUntrusted?.(file, read.untrusted);
+    if (read === undefined || 'untrusted' in read) continue;
     let parsed: ParsedCacheRecord;
     try {
-      parsed = parseCacheRecord(text, file);
+      parsed = parseCacheRecord(read.text, file);
     } catch {
       continue;
     }

@@ -14,6 +14,7 @@ import { readCachedPrevResult } from './cached-prev-result.ts';
 import type { ChainContext, RuntimeConf } from './chain-context.ts';
 import { checkNetworkList } from './check-network-list.ts';
 import { delNetworkList } from './del-network-list.ts';
+import { validateCapabilityArgs } from '../plan/capability-args.ts';
 import { gcNetworkList, type GcArgs } from './gc-network-list.ts';
 import { getStatusNetworkList } from './status-network-list.ts';
 import { getVersionInfo, validateNetworkList } from './version-info.ts';
@@ -48,7 +49,10 @@ export interface CallOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** libcni's CNIConfig: chain operations on network config lists. */
+/**
+ * libcni's CNIConfig: chain operations on network config lists. Unlike libcni, ADD and CHECK
+ * refuse capability args of the wrong shape before any plugin runs (CAPABILITY_ARGS_INVALID).
+ */
 export interface CniConfig {
   addNetworkList(list: NetworkConfigList, rt: RuntimeConf, options?: CallOptions): Promise<CniResult | undefined>;
   checkNetworkList(list: NetworkConfigList, rt: RuntimeConf, options?: CallOptions): Promise<void>;
@@ -99,8 +103,15 @@ export function createCniConfig(options: CniConfigOptions): CniConfig {
   const withSignal = (call?: CallOptions): ChainContext => (call?.signal ? { ...context, signal: call.signal } : context);
   return {
     context,
-    addNetworkList: (list, rt, call) => addNetworkList(withSignal(call), list, rt),
-    checkNetworkList: (list, rt, call) => checkNetworkList(withSignal(call), list, rt),
+    // Capability args of the wrong shape never reach a plugin (DEL takes what ADD was given).
+    addNetworkList: async (list, rt, call) => {
+      validateCapabilityArgs(rt.capabilityArgs ?? {}, 'capabilityArgs', { containerId: rt.containerId, ifName: rt.ifName });
+      return addNetworkList(withSignal(call), list, rt);
+    },
+    checkNetworkList: async (list, rt, call) => {
+      validateCapabilityArgs(rt.capabilityArgs ?? {}, 'capabilityArgs', { containerId: rt.containerId, ifName: rt.ifName });
+      return checkNetworkList(withSignal(call), list, rt);
+    },
     delNetworkList: (list, rt, call) => delNetworkList(withSignal(call), list, rt),
     gcNetworkList: (list, args, call) => gcNetworkList(withSignal(call), list, args),
     getStatusNetworkList: (list, call) => getStatusNetworkList(withSignal(call), list),

@@ -31,7 +31,7 @@ export async function gcNetworkList(ctx: ChainContext, list: NetworkConfigList, 
   if (list.disableGC) return;
   const errors: unknown[] = [];
   const valid = new Set((args?.validAttachments ?? []).map((a) => `${a.containerId}\0${a.ifName}`));
-  const cached = await listCachedAttachments(ctx.cacheDir).catch(() => []);
+  const cached = await listCachedAttachments(ctx.cacheDir, undefined, (file, reason) => ctx.logger.warn({ file, reason }, 'cache file not trusted; not acted on')).catch(() => []);
   for (const attachment of cached) {
     if (attachment.network !== list.name) continue;
     if (args?.validAttachments !== undefined && valid.has(`${attachment.containerId}\0${attachment.ifName}`)) continue;

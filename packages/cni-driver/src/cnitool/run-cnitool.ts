@@ -17,6 +17,7 @@ import { buildGoResult } from '../chain/go-result.ts';
 import { compareBytes } from '../config/conf-files.ts';
 import { createExecaExecutor } from '../invoke/execa-executor.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
+import { validateCapabilityArgs } from '../plan/capability-args.ts';
 
 /** Where cnitool reads and writes. */
 export interface CnitoolIo {
@@ -72,7 +73,13 @@ export function formatCnitoolResult(result: CniResult): string {
   return formatIndentedJsonLikeGo(buildGoResult(result), '    ');
 }
 
-/** cnitool's `json.Unmarshal(CAP_ARGS, &map)`: `null` leaves the map nil, as if unset. */
+/**
+ * cnitool's `json.Unmarshal(CAP_ARGS, &map)`: `null` leaves the map nil, as if unset. The
+ * well-known capabilities are then checked for their conventions' shape (cnitool does not).
+ *
+ * @throws {CniError} CAPABILITY_ARGS_INVALID when CAP_ARGS is not a JSON object or null, or a
+ *   well-known capability has the wrong shape (the message names the capability and the field)
+ */
 export function parseCapArgs(text: string | undefined): Record<string, unknown> | undefined {
   if (text === undefined || text === '') return undefined;
   let value: unknown;
@@ -85,6 +92,8 @@ export function parseCapArgs(text: string | undefined): Record<string, unknown> 
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new CniError('CAPABILITY_ARGS_INVALID', 'CAP_ARGS must be a JSON object');
   }
+  // Unlike cnitool, a well-known capability of the wrong shape is refused before any plugin runs.
+  validateCapabilityArgs(value, 'CAP_ARGS');
   return value as Record<string, unknown>;
 }
 

@@ -5,6 +5,8 @@
  */
 import { execa } from 'execa';
 import type { PluginExecOutcome, PluginExecRequest, PluginExecutor } from './plugin-executor.ts';
+import { createProcessGroupRegistry } from './process-group-registry.ts';
+import { killStdioHolders, readStdioLinks } from './stdio-holders.ts';
 
 /** How long output is still read after the plugin exited (a daemon it left may hold the pipes). */
 const EXITED_DRAIN_MS = 250;
@@ -28,6 +30,8 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
  * ```
  */
 export function createExecaExecutor(): PluginExecutor {
+  // Detached groups outlive this process unless killed: a user's process.exit() kills them.
+  const live = createProcessGroupRegistry();
   return {
     async execPlugin(request: PluginExecRequest): Promise<PluginExecOutcome> {
       if (request.signal?.aborted) {
@@ -48,6 +52,8 @@ export function createExecaExecutor(): PluginExecutor {
         ...(request.fenceFd === undefined ? {} : { stdio: ['pipe', 'pipe', 'pipe', request.fenceFd] as unknown as ['pipe', 'pipe', 'pipe'] }),
       });
       const pid = subprocess.pid;
+      if (pid !== undefined) live.add(pid);
+      const stdioLinks = pid === undefined ? [] : readStdioLinks(pid);
       let timedOut = false;
       let aborted = false;
       let graceTimer: NodeJS.Timeout | undefined;
@@ -66,15 +72,19 @@ export function createExecaExecutor(): PluginExecutor {
       };
       request.signal?.addEventListener('abort', onAbort, { once: true });
       // A daemon the plugin left behind (setsid, so outside its group) may hold stdout open: once
-      // the plugin itself exited, what it wrote is read for a moment more, then the pipes close.
+      // the plugin itself exited, what it wrote is read for a moment more, then the daemon is
+      // killed and the pipes close.
       let drainTimer: NodeJS.Timeout | undefined;
       subprocess.once('exit', () => {
         drainTimer = setTimeout(() => {
+          killStdioHolders(stdioLinks);
           subprocess.stdout?.destroy();
           subprocess.stderr?.destroy();
         }, EXITED_DRAIN_MS);
       });
-      const result = await subprocess;
+      const result = await subprocess.finally(() => {
+        if (pid !== undefined) live.delete(pid);
+      });
       if (drainTimer) clearTimeout(drainTimer);
       clearTimeout(timer);
       if (graceTimer) clearTimeout(graceTimer);

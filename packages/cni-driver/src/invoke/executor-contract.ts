@@ -4,8 +4,10 @@
  */
 import { chmod, mkdtemp, open, readFile, rm, writeFile } from 'node:fs/promises';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PluginExecRequest, PluginExecutor } from './plugin-executor.ts';
 
@@ -14,6 +16,17 @@ export interface ExecutorUnderTest {
   readonly executor: PluginExecutor;
   close(): Promise<void>;
 }
+
+/**
+ * How a child process makes the same executor (for the case of a user calling `process.exit()`):
+ * the absolute path of the module and the name of its (possibly async) no-argument factory.
+ */
+export interface ExecutorFactoryRef {
+  readonly module: string;
+  readonly factory: string;
+}
+
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
 /** True while the process runs; a zombie (killed, not yet reaped by init) counts as gone. */
 const isAlive = (pid: number): boolean => {
@@ -57,9 +70,10 @@ async function waitUntilGone(pid: number): Promise<void> {
 
 /**
  * Registers the executor contract suite for one implementation. `noopPath` is the absolute path
- * of packages/fake-runtime/fixtures/plugins/noop.
+ * of packages/fake-runtime/fixtures/plugins/noop; `factoryRef` makes the same executor in a child
+ * process.
  */
-export function describeExecutorContract(name: string, noopPath: string, setup: () => Promise<ExecutorUnderTest>): void {
+export function describeExecutorContract(name: string, noopPath: string, setup: () => Promise<ExecutorUnderTest>, factoryRef: ExecutorFactoryRef): void {
   describe(`${name} executor contract`, () => {
     let dir: string;
     let under: ExecutorUnderTest;
@@ -134,17 +148,21 @@ export function describeExecutorContract(name: string, noopPath: string, setup: 
       expect(outcome.outputTooLarge).toBe(true);
     });
 
-    it('returns when the plugin exits even though a daemon it left holds its stdout open', async () => {
+    it('returns when the plugin exits even though a daemon it left holds its stdout open, and kills that daemon', async () => {
       const plugin = join(dir, 'daemonizing');
       const daemonPid = join(dir, 'daemon.pid');
-      await writeFile(plugin, `#!/bin/sh\necho '{"cniVersion":"1.0.0"}'\nsetsid sh -c 'echo $$ > ${daemonPid}; exec sleep 30' &\nexit 0\n`);
+      // The plugin exits once the daemon wrote its pid, so the pid is known whatever happens next.
+      await writeFile(plugin, `#!/bin/sh\necho '{"cniVersion":"1.0.0"}'\nsetsid sh -c 'echo $$ > ${daemonPid}.tmp; mv ${daemonPid}.tmp ${daemonPid}; exec sleep 30' &\nwhile [ ! -s ${daemonPid} ]; do :; done\nexit 0\n`);
       await chmod(plugin, 0o755);
       try {
         const outcome = await under.executor.execPlugin({ ...(await request({})), path: plugin, timeoutMs: 20_000 });
         expect(outcome).toMatchObject({ exitCode: 0, timedOut: false, stdout: '{"cniVersion":"1.0.0"}\n' });
+        const pid = Number(await readFile(daemonPid, 'utf8'));
+        await waitUntilGone(pid);
+        expect(isAlive(pid)).toBe(false);
       } finally {
         const pid = Number(await readFile(daemonPid, 'utf8').catch(() => '0'));
-        if (pid > 0) process.kill(pid, 'SIGKILL');
+        if (pid > 0 && isAlive(pid)) process.kill(pid, 'SIGKILL');
       }
     });
 
@@ -194,6 +212,25 @@ export function describeExecutorContract(name: string, noopPath: string, setup: 
       } finally {
         await handle.close();
       }
+    });
+
+    it('leaves no plugin process behind when its user calls process.exit() during a call', async () => {
+      const req = await request({ ADD: { sleepMs: 600_000, spawnChild: true } }, { timeoutMs: 600_000 });
+      const log = join(dir, 'control.json.log');
+      const child = spawn(
+        process.execPath,
+        ['--conditions=@multinet/source', '--import', 'tsx', join(REPO_ROOT, 'test', 'support', 'executor-exit-child.ts'), JSON.stringify({ ...factoryRef, request: req, log })],
+        { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+      );
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      expect(code).toBe(0);
+      const [entry] = await readLog();
+      const { pid, childPid } = entry as { pid: number; childPid: number };
+      await waitUntilGone(pid);
+      await waitUntilGone(childPid);
+      const left = [pid, childPid].filter(isAlive);
+      for (const p of left) process.kill(p, 'SIGKILL');
+      expect(left).toEqual([]);
     });
 
     it('reports a plugin that cannot be started as a spawn error', async () => {

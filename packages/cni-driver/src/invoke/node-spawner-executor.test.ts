@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ import { createNodeSpawnerExecutor } from './node-spawner-executor.ts';
 describeExecutorContract('node spawner', join(FIXTURE_PLUGIN_DIR, 'noop'), async () => {
   const executor = createNodeSpawnerExecutor();
   return { executor, close: async () => executor.close?.() };
-});
+}, { module: fileURLToPath(new URL('./node-spawner-executor.ts', import.meta.url)), factory: 'createNodeSpawnerExecutor' });
 
 describe('the node spawner executor', () => {
   it('answers many concurrent calls, each to its own caller', async () => {

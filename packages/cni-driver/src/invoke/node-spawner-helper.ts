@@ -8,7 +8,8 @@
  * - each plugin runs in its own process group, with exactly the env it was given;
  * - its fd 3 is the helper's fd 3 (the driver's state-dir lock) when the helper was given one;
  * - timeout or cancel: SIGTERM to the group, SIGKILL after the grace; past the output cap: SIGKILL;
- * - a plugin that exited is answered at once, even if a daemon it left holds its stdout;
+ * - a plugin that exited is answered at once, even if a daemon it left holds its stdout; that
+ *   daemon is then killed (its holders found in /proc, as stdio-holders.ts does);
  * - the parent gone (stdin EOF or reset, stdout broken): every running plugin's group is killed,
  *   then exit.
  *
@@ -23,6 +24,50 @@ const EXITED_DRAIN_MS = 100;
 function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: number): void {
   const { spawn } = req('node:child_process') as typeof import('node:child_process');
   const { constants } = req('node:os') as typeof import('node:os');
+  const { readdirSync, readlinkSync } = req('node:fs') as typeof import('node:fs');
+  // A copy of stdio-holders.ts (this program is sent as source text and imports nothing).
+  const readStdioLinks = (pid: number): string[] => {
+    const links: string[] = [];
+    for (const fd of [1, 2]) {
+      try {
+        links.push(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      } catch {
+        // Exited already, or no /proc.
+      }
+    }
+    return links;
+  };
+  const killStdioHolders = (links: string[]): void => {
+    if (links.length === 0) return;
+    let pids: string[];
+    try {
+      pids = readdirSync('/proc');
+    } catch {
+      return;
+    }
+    for (const entry of pids) {
+      if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+      let fds: string[];
+      try {
+        fds = readdirSync(`/proc/${entry}/fd`);
+      } catch {
+        continue;
+      }
+      const holds = fds.some((fd) => {
+        try {
+          return links.includes(readlinkSync(`/proc/${entry}/fd/${fd}`));
+        } catch {
+          return false;
+        }
+      });
+      if (!holds) continue;
+      try {
+        process.kill(Number(entry), 'SIGKILL');
+      } catch {
+        // Gone meanwhile.
+      }
+    }
+  };
   interface Running {
     id: number;
     pid: number | undefined;
@@ -100,6 +145,7 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
       return;
     }
     r.pid = child.pid;
+    const stdioLinks = r.pid === undefined ? [] : readStdioLinks(r.pid);
     const deadline = setTimeout(() => startKill(r, 1, graceMs), timeoutMs);
     const collect = (list: Buffer[], key: 'outBytes' | 'errBytes') => (chunk: Buffer): void => {
       r[key] += chunk.length;
@@ -126,6 +172,7 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
       exit = signal ? { kind: 1, status: (constants.signals as Record<string, number>)[signal] ?? 0 } : { kind: 0, status: code ?? 0 };
       // Pipes still open after the exit: a daemon holds them. What the plugin wrote is read for a moment.
       const drain = setTimeout(() => {
+        killStdioHolders(stdioLinks);
         child.stdout!.destroy();
         child.stderr!.destroy();
         respond(r, exit!.kind, exit!.status);

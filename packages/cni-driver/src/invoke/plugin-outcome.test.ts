@@ -29,6 +29,17 @@ describe('parsePluginOutcome', () => {
     expect(errorOf({ stdout: 'hello, world' })).toMatchObject({ code: 'PLUGIN_OUTPUT_INVALID', message: expect.stringContaining('type="bridge"') });
   });
 
+  it('fails an error JSON printed with exit 0 as the plugin reported it', () => {
+    expect(errorOf({ stdout: '{"cniVersion":"1.0.0","code":11,"msg":"busy"}' })).toMatchObject({ code: 'TRY_AGAIN_LATER', details: { pluginCode: 11, pluginMsg: 'busy', exitCode: 0 } });
+    expect(errorOf({ stdout: '{"code":120,"msg":"own code"}' })).toMatchObject({ code: 'PLUGIN_FAILED', details: { pluginCode: 120 } });
+  });
+
+  it('takes a result or a VERSION answer that happens to carry code and msg as what it is', () => {
+    expect(parsePluginOutcome(context, outcome({ stdout: '{"cniVersion":"1.0.0","code":7,"msg":"x","ips":[]}' }))).toMatchObject({ ips: [] });
+    expect(parsePluginOutcome(context, outcome({ stdout: '{"cniVersion":"1.0.0","code":0,"msg":"ok"}' }))).toMatchObject({ code: 0 });
+    expect(parsePluginOutcome(context, outcome({ stdout: '{"cniVersion":"1.0.0","supportedVersions":["1.0.0"],"code":1,"msg":"x"}' }))).toMatchObject({ supportedVersions: ['1.0.0'] });
+  });
+
   it.each([
     [1, 'VERSION_INCOMPATIBLE'],
     [3, 'UNKNOWN_CONTAINER'],

@@ -38,7 +38,8 @@ function baseDetails(context: PluginCallContext, outcome: PluginExecOutcome) {
 }
 
 /**
- * Reads a plugin's outcome: on exit 0 the stdout as JSON (`undefined` when empty or `null`);
+ * Reads a plugin's outcome: on exit 0 the stdout as JSON (`undefined` when empty or `null`), unless
+ * it is an error JSON (`code` ≥ 1 and `msg`, no result field), which fails like a non-zero exit;
  * otherwise the error JSON on stdout mapped to a code (spec well-known codes each have one; 11
  * is TRY_AGAIN_LATER; 100+ stay as PLUGIN_FAILED with `pluginCode`), stderr as the fallback
  * message. Timeouts, aborts, output caps and spawn failures have their own codes.
@@ -61,15 +62,20 @@ export function parsePluginOutcome(context: PluginCallContext, outcome: PluginEx
   if (outcome.outputTooLarge) {
     throw new CniError('PLUGIN_OUTPUT_TOO_LARGE', `${head}: it wrote more output than allowed; it was killed`, details);
   }
+  const status = outcome.exitCode === null ? `signal ${outcome.signal ?? 'unknown'}` : `exit ${outcome.exitCode}`;
   if (outcome.exitCode === 0) {
     if (outcome.stdout.trim() === '') return undefined;
+    let answer: unknown;
     try {
-      return JSON.parse(outcome.stdout) ?? undefined;
+      answer = JSON.parse(outcome.stdout) ?? undefined;
     } catch {
       throw new CniError('PLUGIN_OUTPUT_INVALID', `plugin type="${context.plugin}" answered ${context.command} with output that is not JSON: ${snippet(outcome.stdout)}`, details);
     }
+    // An error JSON is not a result, whatever the exit status: libcni would take it for an empty
+    // result and the pod would be "ready" with no network. It fails as the plugin reported.
+    if (isReportedError(answer)) throwReported(head, status, details, PluginErrorSchema.parse(answer));
+    return answer;
   }
-  const status = outcome.exitCode === null ? `signal ${outcome.signal ?? 'unknown'}` : `exit ${outcome.exitCode}`;
   if (outcome.stdout.trim() === '') {
     const message = outcome.stderr.trim() === ''
       ? `${head} (${status}): netplugin failed with no error message`
@@ -86,7 +92,21 @@ export function parsePluginOutcome(context: PluginCallContext, outcome: PluginEx
   if (!reported.success) {
     throw new CniError('PLUGIN_FAILED', `${head} (${status}): netplugin failed but error parsing its diagnostic message ${snippet(outcome.stdout)}`, details);
   }
-  const { code: pluginCode, msg = '', details: pluginDetails } = reported.data;
+  throwReported(head, status, details, reported.data);
+}
+
+/** Keys only a result (or a VERSION answer) has: an object with one of them is not an error. */
+const RESULT_KEYS = ['interfaces', 'ips', 'routes', 'dns', 'ip4', 'ip6', 'supportedVersions'];
+
+/** An error JSON (`{"code": n ≥ 1, "msg": "…"}`) and nothing of a result. */
+function isReportedError(answer: unknown): boolean {
+  if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) return false;
+  const { code, msg } = answer as { code?: unknown; msg?: unknown };
+  return Number.isInteger(code) && (code as number) >= 1 && typeof msg === 'string' && !RESULT_KEYS.some((key) => Object.hasOwn(answer, key));
+}
+
+function throwReported(head: string, status: string, details: ReturnType<typeof baseDetails>, reported: { code: number; msg?: string | undefined; details?: string | undefined }): never {
+  const { code: pluginCode, msg = '', details: pluginDetails } = reported;
   const code: CniErrorCode = CNI_WELL_KNOWN_CODES[pluginCode] ?? 'PLUGIN_FAILED';
   const text = pluginDetails ? `${msg}; ${pluginDetails}` : msg;
   throw new CniError(code, `${head} (${status}, code ${pluginCode}): ${JSON.stringify(text)}`, {

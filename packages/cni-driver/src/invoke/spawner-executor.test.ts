@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { FIXTURE_PLUGIN_DIR } from '../../../../test/support/noop.ts';
@@ -8,7 +9,7 @@ import { decodeResponses, encodeRunFrame } from './spawner-protocol.ts';
 describeExecutorContract('spawner', join(FIXTURE_PLUGIN_DIR, 'noop'), async () => {
   const executor = await createSpawnerExecutor();
   return { executor, close: async () => executor.close?.() };
-});
+}, { module: fileURLToPath(new URL('./spawner-executor.ts', import.meta.url)), factory: 'createSpawnerExecutor' });
 
 describe('the spawner protocol', () => {
   it('decodes responses split across chunks and merged in one', () => {

@@ -22,6 +22,7 @@ import { selectDefaultRoutePlans } from './default-route-plan.ts';
 import { resolveReference, type ResolvedReference } from './resolve-reference.ts';
 import { buildLoopbackConfig, buildThickConfig } from './thick-config.ts';
 import { validatePodPlan } from './validate-plan.ts';
+import { validateSandboxCapabilityArgs } from './capability-args.ts';
 
 export { resolveNetwork, type ResolvedNetwork } from './resolve-network.ts';
 
@@ -61,12 +62,13 @@ const mergeRuntimeConfig = (wanted: WantedAttachment, api: AttachmentRuntimeConf
  * Loopback, when enabled and installed, comes first on `lo`. Interface names follow the format's
  * rules; in a running sandbox existing interfaces keep their names.
  *
- * @throws {CniError} SELECTION_INVALID, SELECTION_UNSUPPORTED, INTERFACE_NAME_INVALID,
+ * @throws {CniError} CAPABILITY_ARGS_INVALID, SELECTION_INVALID, SELECTION_UNSUPPORTED, INTERFACE_NAME_INVALID,
  *   INTERFACE_NAME_CONFLICT, NETWORK_NOT_FOUND, NETWORK_OBJECT_INVALID, NO_DEFAULT_NETWORK,
  *   POD_NETWORK_NOT_FOUND, POD_NETWORK_DISABLED, VERSION_INCOMPATIBLE
  */
 export async function buildPodPlan(input: BuildPodPlanInput): Promise<PodPlan> {
   const { sandbox, catalog } = input;
+  validateSandboxCapabilityArgs(sandbox);
   const podRef = `${sandbox.pod.namespace}/${sandbox.pod.name}`;
   const podArgs = buildPodArgs(sandbox);
   const attachments: PlannedAttachment[] = [];

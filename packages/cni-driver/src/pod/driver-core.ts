@@ -109,7 +109,7 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
 
   let owned: Promise<OwnedState> | undefined;
   const takeOwnership = async (): Promise<OwnedState> => {
-    const dirs = [options.stateDir, join(options.stateDir, 'pods'), cacheDir, join(cacheDir, 'results')];
+    const dirs = [options.stateDir, join(options.stateDir, 'pods'), join(options.stateDir, 'records'), cacheDir, join(cacheDir, 'results')];
     await validateStateDirs(dirs);
     const lock = await acquireStateDirLock(options.stateDir, { waitMs: options.lockWaitMs });
     try {

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { createProcessGroupRegistry } from './process-group-registry.ts';
+
+const exitListeners = (): number => process.listenerCount('exit');
+
+describe('createProcessGroupRegistry', () => {
+  it('listens to the process exit only while it holds a group', () => {
+    const before = exitListeners();
+    const registry = createProcessGroupRegistry();
+    expect(exitListeners()).toBe(before);
+    registry.add(1_000_001);
+    registry.add(1_000_002);
+    expect([registry.size, exitListeners()]).toEqual([2, before + 1]);
+    registry.delete(1_000_001);
+    registry.delete(1_000_001);
+    expect([registry.size, exitListeners()]).toEqual([1, before + 1]);
+    registry.delete(1_000_002);
+    expect([registry.size, exitListeners()]).toEqual([0, before]);
+  });
+
+  it('kills every group it holds with SIGKILL and forgets them', async () => {
+    const child = spawn('sleep', ['600'], { detached: true, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    const registry = createProcessGroupRegistry();
+    registry.add(child.pid!);
+    registry.killAll();
+    expect(await exited).toBe('SIGKILL');
+    expect(registry.size).toBe(0);
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * A daemon a plugin left behind (`setsid`, so outside the plugin's process group) that still
+ * holds the plugin's stdout or stderr: found through /proc and killed once the plugin itself has
+ * exited. Node gives a child its stdio as socket pairs, whose two ends have different inodes, so
+ * the plugin's own ends are read from /proc/<pid>/fd right after it is spawned; any other process
+ * holding one of them later got it from the plugin. Linux only; elsewhere nothing is found. (A
+ * plugin gone before its ends could be read leaves nothing to match: its daemon is not found, and
+ * the call still returns at the plugin's exit.)
+ * (node-spawner-helper.ts has its own copy: its program is sent as source text.)
+ */
+import { readdirSync, readlinkSync } from 'node:fs';
+
+/** What the plugin's fd 1 and fd 2 point at (`socket:[123]`, `pipe:[456]`); [] once it is gone. */
+export function readStdioLinks(pid: number): string[] {
+  const links: string[] = [];
+  for (const fd of [1, 2]) {
+    try {
+      links.push(readlinkSync(`/proc/${pid}/fd/${fd}`));
+    } catch {
+      // Exited already, or no /proc: nothing to match later.
+    }
+  }
+  return links;
+}
+
+/**
+ * Sends SIGKILL to every process but this one that has one of `links` open; returns their pids.
+ * Cost: one walk of /proc, done only when a plugin's pipes outlive it.
+ */
+export function killStdioHolders(links: readonly string[]): number[] {
+  if (links.length === 0) return [];
+  const wanted = new Set(links);
+  const killed: number[] = [];
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc');
+  } catch {
+    return killed;
+  }
+  for (const entry of pids) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${entry}/fd`);
+    } catch {
+      continue;
+    }
+    const holds = fds.some((fd) => {
+      try {
+        return wanted.has(readlinkSync(`/proc/${entry}/fd/${fd}`));
+      } catch {
+        return false;
+      }
+    });
+    if (!holds) continue;
+    try {
+      process.kill(Number(entry), 'SIGKILL');
+      killed.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return killed;
+}
