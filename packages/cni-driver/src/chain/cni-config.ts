@@ -8,7 +8,7 @@ import { createNodeSpawnerExecutor } from '../invoke/node-spawner-executor.ts';
 import { INVOKE_DEFAULTS } from '../invoke/invoke-plugin.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
 import { wrapLogger, type Logger, type LoggerLike } from '../internal/logger.ts';
-import { validateAbsolutePath, validatePositiveNumber } from '../internal/options.ts';
+import { validateAbsolutePath, validatePositiveNumber, validateTimerMs } from '../internal/options.ts';
 import { addNetworkList } from './add-network-list.ts';
 import { readCachedPrevResult } from './cached-prev-result.ts';
 import type { ChainContext, RuntimeConf } from './chain-context.ts';
@@ -85,8 +85,8 @@ export function createCniConfig(options: CniConfigOptions): CniConfig {
   const timeoutMs = options.timeoutMs ?? INVOKE_DEFAULTS.timeoutMs;
   const killGraceMs = options.killGraceMs ?? INVOKE_DEFAULTS.killGraceMs;
   const maxOutputBytes = options.maxOutputBytes ?? INVOKE_DEFAULTS.maxOutputBytes;
-  validatePositiveNumber('timeoutMs', timeoutMs);
-  validatePositiveNumber('killGraceMs', killGraceMs);
+  validateTimerMs('timeoutMs', timeoutMs);
+  validateTimerMs('killGraceMs', killGraceMs);
   validatePositiveNumber('maxOutputBytes', maxOutputBytes);
   const context: ChainContext = {
     executor: options.executor ?? createNodeSpawnerExecutor(),

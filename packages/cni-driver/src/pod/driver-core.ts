@@ -19,7 +19,7 @@ import { createNodeSpawnerExecutor } from '../invoke/node-spawner-executor.ts';
 import { INVOKE_DEFAULTS } from '../invoke/invoke-plugin.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
 import { wrapLogger, type Logger } from '../internal/logger.ts';
-import { validateAbsolutePath, validatePositiveNumber } from '../internal/options.ts';
+import { validateAbsolutePath, validatePositiveNumber, validateTimerMs } from '../internal/options.ts';
 import type { ObjectSource } from '../objects/object-source.ts';
 import { createVersionNegotiator, type VersionNegotiator } from '../version/version-negotiator.ts';
 import { createKeyedMutex, createReadWriteLock, createSemaphore } from './concurrency.ts';
@@ -80,7 +80,7 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
   const pluginDirs = [...(options.pluginDirs ?? ['/opt/cni/bin'])];
   const timeoutMs = options.pluginTimeoutMs ?? INVOKE_DEFAULTS.timeoutMs;
   const maxConcurrentPods = options.maxConcurrentPods ?? 8;
-  validatePositiveNumber('pluginTimeoutMs', timeoutMs);
+  validateTimerMs('pluginTimeoutMs', timeoutMs);
   validatePositiveNumber('maxConcurrentPods', maxConcurrentPods);
   if (options.lockWaitMs !== undefined && (!Number.isFinite(options.lockWaitMs) || options.lockWaitMs < 0)) {
     throw new TypeError(`Expected \`lockWaitMs\` to be a non-negative number, got \`${JSON.stringify(options.lockWaitMs)}\``);
