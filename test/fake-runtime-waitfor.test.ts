@@ -76,6 +76,6 @@ describe('waitFor', () => {
   });
 
   it('has a closed table of error codes', () => {
-    expect(Object.keys(FAKE_RUNTIME_ERROR_CODES)).toEqual(['WAIT_TIMEOUT', 'WAIT_ABORTED', 'RUNTIME_CRASHED', 'MANIFEST_TOO_LARGE', 'POD_UID_CONFLICT']);
+    expect(Object.keys(FAKE_RUNTIME_ERROR_CODES)).toEqual(['WAIT_TIMEOUT', 'WAIT_ABORTED', 'RUNTIME_CRASHED', 'MANIFEST_TOO_LARGE', 'POD_UID_CONFLICT', 'KUBECONFIG_INVALID']);
   });
 });

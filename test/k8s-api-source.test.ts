@@ -115,4 +115,20 @@ describe('the Kubernetes API as a source', () => {
     expect(lines.map((l) => [l.pod, l.format, l.networks.map((n) => n.interface)])).toEqual([['default/web', 'npwg', ['eth0', 'net1']]]);
     expect(server.get(PODS, 'default', 'web')!.metadata.annotations[STATUS]).toBe(lines[0]!.networkStatus);
   });
+
+  it.each([
+    ['not valid YAML', 'apiVersion: v1\nclusters: [ {cluster: {server: "https://127.0.0.1:1"}, name: c}\nusers:\n- name: u\n  user: {token: SECRET-TOKEN-6b1f}\n  bad: [\n', /line 3, column 1/],
+    ['not a kubeconfig', 'apiVersion: v1\nusers: [{name: u, user: {token: SECRET-TOKEN-6b1f}}]\nclusters: 5\n', /not a kubeconfig/],
+  ])('refuses a kubeconfig that is %s with KUBECONFIG_INVALID naming the file, and never prints its contents (not with --debug either)', async (_, text, where) => {
+    const file = join(dir, 'bad-kubeconfig');
+    await writeFile(file, text, { mode: 0o600 });
+    for (const extra of [[], ['--debug']]) {
+      const { code, stdout, stderr } = await runMultinet(['run', '--once', '--json', '--netns', 'fake', '--kubeconfig', file, '--node', 'node1', '--conf-dir', join(dir, 'net.d'), '--state-dir', join(dir, 'state'), ...extra]);
+      expect(code).not.toBe(0);
+      expect(stderr).toMatch(/KUBECONFIG_INVALID|FakeRuntimeError/);
+      expect(stderr).toContain(file);
+      expect(stderr).toMatch(where);
+      expect(`${stdout}${stderr}`).not.toContain('SECRET-TOKEN');
+    }
+  });
 });

@@ -23,6 +23,11 @@ export const FAKE_RUNTIME_ERROR_CODES = {
    * refused and gets this error in its status — one uid never means two pods in one sandbox.
    */
   POD_UID_CONFLICT: 'POD_UID_CONFLICT',
+  /**
+   * The kubeconfig file cannot be read or is not a kubeconfig. The message names the file and
+   * where it is wrong, never its contents (which hold credentials).
+   */
+  KUBECONFIG_INVALID: 'KUBECONFIG_INVALID',
 } as const;
 
 /** A code of {@link FAKE_RUNTIME_ERROR_CODES}. */
@@ -38,6 +43,8 @@ export interface FakeRuntimeErrorDetails {
   readonly network?: string | undefined;
   readonly command?: string | undefined;
   readonly nth?: number | undefined;
+  /** The file concerned (`KUBECONFIG_INVALID`). */
+  readonly file?: string | undefined;
 }
 
 const BRAND = Symbol.for('@multinet/fake-runtime.FakeRuntimeError');

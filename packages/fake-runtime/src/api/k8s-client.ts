@@ -6,6 +6,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest, type RequestOptions } from 'node:https';
 import { CoreV1Api, KubeConfig, PatchStrategy, Watch, setHeaderOptions } from '@kubernetes/client-node';
+import { FakeRuntimeError } from '../errors.ts';
 
 /** A list response: its items and the collection's resourceVersion. */
 export interface K8sList {
@@ -38,11 +39,32 @@ export interface K8sClient {
   patchPodAnnotations(namespace: string, name: string, annotations: Readonly<Record<string, string>>): Promise<void>;
 }
 
-/** Reads a kubeconfig file (the same file `--kubeconfig` hands to thick plugins). */
+/**
+ * Reads a kubeconfig file (the same file `--kubeconfig` hands to thick plugins).
+ *
+ * @throws {FakeRuntimeError} KUBECONFIG_INVALID, naming the file and the line and column of a
+ *   syntax error — never an excerpt of the file: its text holds tokens, keys and passwords (the
+ *   YAML parser's own message quotes the lines around the error, and so is not kept as cause)
+ */
 export function loadKubeConfig(file: string): KubeConfig {
   const kc = new KubeConfig();
-  kc.loadFromFile(file);
+  try {
+    kc.loadFromFile(file);
+  } catch (error) {
+    throw new FakeRuntimeError('KUBECONFIG_INVALID', `cannot load kubeconfig ${file}: ${describeWithoutContents(error)}`, { file });
+  }
+  if (!kc.getCurrentCluster()) throw new FakeRuntimeError('KUBECONFIG_INVALID', `cannot load kubeconfig ${file}: it is not a kubeconfig with a current cluster`, { file });
   return kc;
+}
+
+/** What went wrong, from the error's kind and position only (no text of the file). */
+function describeWithoutContents(error: unknown): string {
+  const e = error as { code?: unknown; name?: unknown; linePos?: Array<{ line: number; col: number }>; mark?: { line?: unknown; column?: unknown } };
+  if (typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code)) return `the file cannot be read (${e.code})`;
+  // js-yaml (what the client reads it with) marks 0-based positions; yaml's linePos is 1-based.
+  const at = e.linePos?.[0] ?? (typeof e.mark?.line === 'number' && typeof e.mark.column === 'number' ? { line: e.mark.line + 1, col: e.mark.column + 1 } : undefined);
+  if (at) return `it is not valid YAML (line ${at.line}, column ${at.col})`;
+  return `it is not a kubeconfig (${typeof e.name === 'string' ? e.name : 'error'})`;
 }
 
 /** Creates the client of a kubeconfig. */
