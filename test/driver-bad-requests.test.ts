@@ -52,6 +52,16 @@ describe('a request that cannot reach a plugin', () => {
     await expect(driver.tearDownPod('sb-1')).resolves.toBeUndefined();
   });
 
+  it('naming a plugin that is not installed fails with PLUGIN_NOT_FOUND before anything runs (its DEL could never run either), and works once it is', async () => {
+    await writeFile(join(dir, 'net.d', '10-anet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'anet', plugins: [{ type: 'noop', debugFile: log() }, { type: 'later' }] }));
+    const driver = open();
+    await expect(driver.setUpPod(pod('web'))).rejects.toMatchObject({ code: 'PLUGIN_NOT_FOUND', details: expect.objectContaining({ plugin: 'later', network: 'anet' }) });
+    expect(await readNoopLog(log()).catch(() => [])).toEqual([]);
+    expect(await records()).toEqual([]);
+    await cp(join(FIXTURE_PLUGIN_DIR, 'noop'), join(dir, 'bin', 'later'));
+    await expect(driver.setUpPod(pod('web'))).resolves.toMatchObject({ networks: [expect.objectContaining({ interface: 'eth0' })] });
+  });
+
   it('asking for a network on "lo" while loopback is installed fails with INTERFACE_NAME_CONFLICT before anything runs', async () => {
     const driver = open(true);
     await expect(driver.setUpPod(pod('web', 'anet@lo'))).rejects.toMatchObject({ code: 'INTERFACE_NAME_CONFLICT' });

@@ -12,6 +12,7 @@ import {
   type WantedAttachment,
 } from '@multinet/cni-types';
 import type { CatalogSnapshot } from '../config/catalog-snapshot.ts';
+import { requireInstalledPlugins } from './installed-plugins.ts';
 import type { ObjectSource } from '../objects/object-source.ts';
 import type { PlannedAttachment } from '../attach/attachment.ts';
 import type { PodPlan, PodSandbox } from '../pod/pod-types.ts';
@@ -174,6 +175,7 @@ export async function buildPodPlan(input: BuildPodPlanInput): Promise<PodPlan> {
   // Everything ADD and DEL will check is checked here, before anything is recorded or run.
   try {
     validatePodPlan(plan);
+    requireInstalledPlugins(plan.attachments, input.existing, catalog);
   } catch (error) {
     if (error instanceof CniError) throw new CniError(error.code, `pod ${podRef}: ${error.message}`, { ...error.details, pod: podRef }, { cause: error.cause });
     throw error;
