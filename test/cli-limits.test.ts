@@ -13,7 +13,8 @@ import { createExecaExecutor } from '@multinet/cni-driver';
 import { createFakeRuntime, main, type FakeRuntime, type PodLine } from '@multinet/fake-runtime';
 import { runMultinet } from './support/cli.ts';
 import { FIXTURE_PLUGIN_DIR } from './support/noop.ts';
-import { isRunning, killHangProcesses, readHangPids, writeHangPlugin } from './support/hang-plugin.ts';
+import { killHangProcesses, readHangPids, writeHangPlugin } from './support/hang-plugin.ts';
+import { isRunning } from './support/processes.ts';
 
 let dir: string;
 let runtime: FakeRuntime | undefined;

@@ -13,6 +13,7 @@ import { MULTINET_BIN } from './support/cli.ts';
 import { FIXTURES_DIR, FIXTURE_PLUGIN_DIR } from './support/noop.ts';
 import { killHangProcesses, readHangPids, writeHangPlugin } from './support/hang-plugin.ts';
 import { runMultinet } from './support/cli.ts';
+import { isRunning } from './support/processes.ts';
 
 /** Every process whose parent is `pid`, from /proc/<n>/stat. */
 function listChildren(pid: number): Array<{ pid: number; comm: string }> {
@@ -31,15 +32,6 @@ function listChildren(pid: number): Array<{ pid: number; comm: string }> {
     if (ppid === pid) children.push({ pid: Number(entry), comm: stat.slice(stat.indexOf('(') + 1, close) });
   }
   return children;
-}
-
-/** True while the process runs (a zombie waiting for init to reap it counts as gone). */
-function isRunning(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
 }
 
 function listDescendants(pid: number): Array<{ pid: number; comm: string }> {
@@ -144,7 +136,7 @@ describe('the multinet process', () => {
       // It exited at all: without the abort it would wait out the plugin's ten minutes.
       expect({ code, signal }).toEqual({ code: 0, signal: null });
       expect(stderr).toContain('stopping: killing plugin calls in flight');
-      expect(pids.filter((pid) => existsSync(`/proc/${pid}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')))).toEqual([]);
+      expect(pids.filter(isRunning)).toEqual([]);
     } finally {
       command.kill('SIGKILL');
     }
@@ -198,7 +190,7 @@ describe('the multinet process', () => {
 
       // It used to die of the signal at once, leaving the detached plugin and its child running.
       expect({ code, signal }).toEqual({ code: 128 + 15, signal: null });
-      expect(pids.filter((pid) => existsSync(`/proc/${pid}`) && !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')))).toEqual([]);
+      expect(pids.filter(isRunning)).toEqual([]);
     } finally {
       command.kill('SIGKILL');
     }

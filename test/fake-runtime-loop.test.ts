@@ -4,26 +4,17 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFakeRuntime, type FakeRuntime } from '@multinet/fake-runtime';
 import { MULTINET_BIN } from './support/cli.ts';
 import { FIXTURE_PLUGIN_DIR, readNoopLog, writeNoopControl } from './support/noop.ts';
+import { isRunning } from './support/processes.ts';
 
 const ALPHA = 'alpha.network.k8s.io/networks';
 let dir: string;
 let runtime: FakeRuntime | undefined;
-
-const isRunning = (pid: number): boolean => {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-  } catch {
-    return false;
-  }
-};
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'multinet-loop-'));

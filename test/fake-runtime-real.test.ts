@@ -7,7 +7,10 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { MULTINET_BIN } from './support/cli.ts';
+
+const runCommand = promisify(execFile);
 import { openPodRecords } from './support/pod-records.ts';
 import { createFakeRuntime, type FakeRuntime, type PodLine } from '@multinet/fake-runtime';
 import { FIXTURE_PLUGIN_DIR } from './support/noop.ts';
@@ -94,6 +97,36 @@ describe.runIf(hasRealParts())('the kubelet story with real plugins', () => {
     expect(await listLeases(join(dir, 'ipam'))).toEqual([]);
     expect(await runtime.driver.listSandboxes()).toEqual([]);
     expect(await runtime.sandboxes()).toEqual([]);
+  });
+
+  it('tears down, and replaces while wanted, a sandbox whose namespace file is no namespace (what a kill during `ip netns add` leaves): DELs succeed, leases are freed, the file goes', async () => {
+    runtime = await createFakeRuntime({ stateDir: join(dir, 'state'), confDir: join(dir, 'net.d'), pluginDirs: [REAL_PLUGIN_DIR, FIXTURE_PLUGIN_DIR], manifests: [join(dir, 'manifests')], netns: 'real', netnsPrefix: NETNS_PREFIX, watch: false });
+    await runtime.syncOnce();
+    const a = runtime.podStatus('default/pod-a')!;
+    const b = runtime.podStatus('default/pod-b')!;
+    expect(await listLeases(join(dir, 'ipam'))).toHaveLength(4);
+    // Unmounted, the namespace dies with its links; the plain file stays, as after a cut `ip netns add`.
+    for (const status of [a, b]) await runCommand('umount', [status.netns!]);
+    expect(await namespacesOf([a.sandboxId!, b.sandboxId!])).toHaveLength(2);
+
+    runtime.api.deletePod('default/pod-b');
+    await unlink(join(dir, 'manifests', 'pod-b.yaml'));
+    const report = await runtime.syncOnce();
+    expect(report.teardownFailed).toEqual([]);
+    expect(report.tornDown).toContain('default/pod-b');
+    const replaced = runtime.podStatus('default/pod-a')!;
+    expect(replaced.sandboxId).not.toBe(a.sandboxId);
+    expect(replaced.error).toBeNull();
+    expect(replaced.networks.map((n) => n.interface)).toEqual(['eth0', 'eth1', 'eth2']);
+    expect(await namespacesOf([a.sandboxId!, b.sandboxId!])).toEqual([]);
+    // pod-b's two leases and pod-a's old two are free; pod-a's new sandbox holds two.
+    expect(await listLeases(join(dir, 'ipam'))).toHaveLength(2);
+
+    runtime.api.deletePod('default/pod-a');
+    await unlink(join(dir, 'manifests', 'pod-a.yaml'));
+    await runtime.syncOnce();
+    expect(await listLeases(join(dir, 'ipam'))).toEqual([]);
+    expect(await runtime.driver.listSandboxes()).toEqual([]);
   });
 
   it('through the CLI: three `multinet run --once --json` invocations, each a kubelet restart', async () => {

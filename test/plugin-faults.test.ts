@@ -5,11 +5,11 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cp, mkdir, mkdtemp, open, rm, writeFile, type FileHandle } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCniDriver, createNodeSpawnerExecutor, type CniDriver, type PluginExecutor, type PodSandbox } from '@multinet/cni-driver';
 import { FIXTURE_PLUGIN_DIR, readNoopLog, writeNoopControl, type NoopControl } from './support/noop.ts';
+import { isRunning } from './support/processes.ts';
 
 const ALPHA = 'alpha.network.k8s.io/networks';
 let dir: string;
@@ -31,20 +31,11 @@ const sandbox = (name: string, networks = 'anet'): PodSandbox => ({
 });
 
 /** Running, as /proc says; a zombie (killed, not yet reaped) counts as gone. */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-  } catch {
-    return false;
-  }
-}
-
 /** Waits (a liveness bound, not a timing assertion) until none of `pids` runs; returns those still running. */
 async function waitGone(pids: readonly number[]): Promise<number[]> {
   leftovers.push(...pids);
-  for (let i = 0; i < 200_000 && pids.some(isAlive); i++) await new Promise((resolve) => setImmediate(resolve));
-  return pids.filter(isAlive);
+  for (let i = 0; i < 200_000 && pids.some(isRunning); i++) await new Promise((resolve) => setImmediate(resolve));
+  return pids.filter(isRunning);
 }
 
 const failureOf = async (setUp: Promise<unknown>): Promise<{ code: string; cause: { code: string; message: string; details: Record<string, unknown> } }> =>
@@ -73,7 +64,7 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await Promise.all(drivers.map((d) => d.close({ abort: true })));
-  for (const pid of leftovers.filter(isAlive)) process.kill(pid, 'SIGKILL');
+  for (const pid of leftovers.filter(isRunning)) process.kill(pid, 'SIGKILL');
   await rm(dir, { recursive: true, force: true });
 });
 

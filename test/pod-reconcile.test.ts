@@ -6,7 +6,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { tracingChannel } from 'node:diagnostics_channel';
-import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -26,6 +25,7 @@ import {
 } from '@multinet/cni-driver';
 import { FIXTURE_PLUGIN_DIR, readNoopLog, writeNoopControl } from './support/noop.ts';
 import { openPodRecords } from './support/pod-records.ts';
+import { isRunning } from './support/processes.ts';
 
 let dir: string;
 let confDir: string;
@@ -231,12 +231,12 @@ describe('one owner per state dir', () => {
     const pluginPid = started[0]!.pid;
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
-    expect(isAlive(pluginPid)).toBe(true);
+    expect(isRunning(pluginPid)).toBe(true);
 
     await writeNoopControl(logOf('anet'), {});
     const driver = openDriver();
     await driver.listSandboxes();
-    expect(isAlive(pluginPid)).toBe(false);
+    expect(isRunning(pluginPid)).toBe(false);
     const status = await driver.setUpPod(pod('anet'));
     expect(status.networks.map((n) => n.interface)).toEqual(['eth0']);
     expect(await calls('anet')).toEqual(['ADD eth0', 'DEL eth0', 'ADD eth0']);
@@ -256,8 +256,8 @@ describe('one owner per state dir', () => {
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
     // The helper sees its stdin close and kills the plugin's group: wait for that.
-    for (let i = 0; i < 200_000 && isAlive(pluginPid); i++) await new Promise((resolve) => setImmediate(resolve));
-    expect(isAlive(pluginPid)).toBe(false);
+    for (let i = 0; i < 200_000 && isRunning(pluginPid); i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(isRunning(pluginPid)).toBe(false);
 
     await writeNoopControl(logOf('anet'), {});
     const driver = openDriver();
@@ -267,16 +267,6 @@ describe('one owner per state dir', () => {
     expect(await calls('anet')).toEqual(['ADD eth0', 'DEL eth0', 'ADD eth0']);
   });
 });
-
-/** Running, as /proc says (a killed orphan may stay a zombie until init reaps it). */
-function isAlive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return !/^[ZX]$/.test(stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3));
-  } catch {
-    return false;
-  }
-}
 
 describe('closing with abort', () => {
   it('kills the plugin calls in flight, and the next owner finishes what they left', async () => {
@@ -288,7 +278,7 @@ describe('closing with abort', () => {
     while (started.length === 0) started = await readNoopLog(logOf('anet')).catch(() => []);
     await driver.close({ abort: true });
     expect(await setUp).toMatchObject({ code: 'POD_SETUP_FAILED' });
-    expect(isAlive(started[0]!.pid)).toBe(false);
+    expect(isRunning(started[0]!.pid)).toBe(false);
 
     await writeNoopControl(logOf('anet'), {});
     const status = await openDriver().setUpPod(pod('anet'));

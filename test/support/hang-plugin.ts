@@ -4,7 +4,7 @@
  * verbs succeed at once (VERSION answers every version). Written per test into its own bin dir.
  */
 import { chmod, readFile, writeFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { isRunning } from './processes.ts';
 import { join } from 'node:path';
 
 const HANG_PLUGIN = `#!/usr/bin/perl
@@ -39,14 +39,6 @@ export async function readHangPids(binDir: string): Promise<number[]> {
   return text.split('\n').filter(Boolean).map(Number);
 }
 
-/** True while the process runs (a zombie counts as gone). */
-export function isRunning(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 /** Kills, by exact pid, whatever the plugin recorded that still runs (cleanup after a failed test). */
 export async function killHangProcesses(binDir: string): Promise<void> {

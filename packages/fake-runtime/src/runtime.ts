@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { access, mkdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   createNodeSpawnerExecutor,
@@ -321,6 +321,9 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
   async function removeSandbox(sandbox: SandboxEntry, report: TurnReport): Promise<void> {
     const name = podName(sandbox.pod);
     try {
+      // A namespace that is no namespace (left half-made by a kill during `ip netns add`) goes
+      // first: plugins refuse such a path on DEL, but take a missing one (and still free IPAM).
+      if (!(await netns.isUsable(sandbox.netns))) await netns.remove(sandbox.sandboxId, sandbox.netns);
       await driver.tearDownPod(sandbox.sandboxId);
       await netns.remove(sandbox.sandboxId, sandbox.netns);
       await registry.remove(sandbox.sandboxId);
@@ -418,12 +421,11 @@ export async function createFakeRuntime(options: FakeRuntimeOptions): Promise<Fa
 
   /**
    * A sandbox whose namespace is gone (a crash between recording the sandbox and making its
-   * namespace, or someone deleted it) is dead, as kubelet sees it: it is torn down from its
+   * namespace, or during it, or someone deleted it) is dead, as kubelet sees it: it is torn down from its
    * record (which frees what IPAM still holds) and the pod gets a new sandbox.
    */
   async function reconcileOrReplace(pod: ApiPod, sandbox: SandboxEntry, report: TurnReport): Promise<void> {
-    const alive = await access(sandbox.netns).then(() => true, () => false);
-    if (alive) return reconcileSandbox(pod, sandbox, report);
+    if (await netns.isUsable(sandbox.netns)) return reconcileSandbox(pod, sandbox, report);
     options.logger?.warn({ pod: podName(pod), sandboxId: sandbox.sandboxId }, 'sandbox namespace is gone; replacing the sandbox');
     await removeSandbox(sandbox, report);
     if (!(await registry.list()).some((s) => s.sandboxId === sandbox.sandboxId)) await createAndReconcile(pod, report);

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { encodeRunFrame } from './spawner-protocol.ts';
 import { FIXTURE_PLUGIN_DIR } from '../../../../test/support/noop.ts';
 import { describeExecutorContract } from './executor-contract.ts';
 import { createNodeSpawnerExecutor } from './node-spawner-executor.ts';
+import { isRunning } from '../../../../test/support/processes.ts';
 
 describeExecutorContract('node spawner', join(FIXTURE_PLUGIN_DIR, 'noop'), async () => {
   const executor = createNodeSpawnerExecutor();
@@ -32,14 +33,6 @@ describe('the node spawner executor', () => {
   });
 });
 
-const isRunning = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-};
 
 describe('the node spawner helper', () => {
   it('kills every running plugin with its process group and exits when its parent goes (stdin EOF)', async () => {

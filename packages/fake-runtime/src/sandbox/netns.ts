@@ -4,7 +4,7 @@
  * test suite picks its own); removal is by exact name.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, rm, statfs, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { CniError } from '@multinet/cni-driver';
@@ -13,6 +13,9 @@ const run = promisify(execFile);
 
 /** Where `ip netns` keeps named namespaces. */
 export const NETNS_RUN_DIR = '/var/run/netns';
+
+/** `statfs` type of a mounted namespace file (nsfs). */
+const NSFS_MAGIC = 0x6e736673;
 
 /** The default prefix of sandbox namespace names. */
 export const DEFAULT_NETNS_PREFIX = 'multinet-sb-';
@@ -43,6 +46,12 @@ export interface NetnsProvider {
   pathFor(sandboxId: string): string;
   /** Creates the namespace. @throws {CniError} SANDBOX_FAILED */
   create(sandboxId: string): Promise<string>;
+  /**
+   * True when `netnsPath` is a namespace a plugin can enter. A real one must be a mounted network
+   * namespace: `ip netns add` killed halfway leaves a plain file under /var/run/netns, which
+   * every plugin refuses ("unknown FS magic"), so it counts as gone.
+   */
+  isUsable(netnsPath: string): Promise<boolean>;
   /**
    * Removes the namespace by exact name — the name in `netnsPath` (what the sandbox registry
    * recorded, so a namespace made under another prefix is still found), else the one
@@ -76,6 +85,7 @@ export function createRealNetnsProvider(prefix: string = DEFAULT_NETNS_PREFIX): 
     mode: 'real',
     nameFor: (sandboxId) => buildNetnsName(sandboxId, prefix),
     pathFor: (sandboxId) => join(NETNS_RUN_DIR, buildNetnsName(sandboxId, prefix)),
+    isUsable: async (netnsPath) => (await statfs(netnsPath).catch(() => undefined))?.type === NSFS_MAGIC,
     async create(sandboxId) {
       const name = buildNetnsName(sandboxId, prefix);
       try {
@@ -106,6 +116,7 @@ export function createFakeNetnsProvider(stateDir: string, prefix: string = DEFAU
     mode: 'fake',
     nameFor: (sandboxId) => buildNetnsName(sandboxId, prefix),
     pathFor,
+    isUsable: (netnsPath) => access(netnsPath).then(() => true, () => false),
     async create(sandboxId) {
       const path = pathFor(sandboxId);
       try {
