@@ -86,6 +86,27 @@ describe('write-ahead', () => {
   });
 });
 
+describe('a first setup blocked by a DEL that keeps failing', () => {
+  it('records no copy of the ADDs it never started: retrying leaves the record as it was', async () => {
+    await writeNoopControl(logOf('neta'), { ADD: { errorCode: 7, errorMsg: 'no' }, DEL: { errorCode: 11, errorMsg: 'busy' } });
+    const driver = openDriver(createExecaExecutor());
+    const attachmentsOnDisk = async () => {
+      const { records } = await readRecordLog<PodRecord>({ dir: join(stateDir, 'records'), kind: POD_RECORD_KIND, version: POD_RECORD_VERSION, parse: parsePodRecord });
+      return records.find((r) => r.key === 'web-sandbox')?.value.attachments.map((a) => `${a.ifName} ${a.state}`);
+    };
+    await expect(driver.setUpPod(sandbox('web', 'neta,netb'))).rejects.toMatchObject({ code: 'POD_SETUP_FAILED' });
+    const first = await attachmentsOnDisk();
+    expect(first).toEqual(['eth0 del-failed']);
+    for (let retry = 0; retry < 3; retry++) {
+      await expect(driver.setUpPod(sandbox('web', 'neta,netb'))).rejects.toMatchObject({ code: 'POD_SETUP_FAILED' });
+      expect(await attachmentsOnDisk()).toEqual(first);
+    }
+    // Once the DEL works, the pod comes up.
+    await writeNoopControl(logOf('neta'), {});
+    await expect(driver.setUpPod(sandbox('web', 'neta,netb'))).resolves.toMatchObject({ networks: [expect.objectContaining({ interface: 'eth0' }), expect.objectContaining({ interface: 'eth1' })] });
+  });
+});
+
 describe('a state dir that cannot take a write', () => {
   it('fails the pod with RECORD_WRITE_FAILED before any plugin runs, and works once there is room', async () => {
     // A real full filesystem: a 1 MiB tmpfs, filled up after the driver opened its log.

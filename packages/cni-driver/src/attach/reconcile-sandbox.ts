@@ -185,6 +185,8 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
   let dels = [...steps.finish, ...steps.del];
   // ADDs whose outcome is unknown (a crash or a repair): their DEL may leave temporary links.
   const unknownAdds = new Set<AttachmentRecord>();
+  /** The ADD intents this reconcile wrote: none of them has started until step 3. */
+  const newAddIntents = new Set<AttachmentRecord>();
   if (dels.length > 0 || adds.length > 0 || (record !== undefined && record.phase !== phase)) {
     const deleting = new Map<AttachmentRecord, AttachmentRecord>();
     for (const attachment of dels) {
@@ -192,7 +194,9 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
       deleting.set(attachment, next);
       if (attachment.state === 'adding' || attachment.state === 'planned') unknownAdds.add(next);
     }
-    current = [...current.map((a) => deleting.get(a) ?? a), ...adds.map((a) => ({ ...buildAttachmentRecord(a, 'adding'), isDefault: false }))];
+    const intents = adds.map((a): AttachmentRecord => ({ ...buildAttachmentRecord(a, 'adding'), isDefault: false }));
+    for (const intent of intents) newAddIntents.add(intent);
+    current = [...current.map((a) => deleting.get(a) ?? a), ...intents];
     dels = dels.map((a) => deleting.get(a) ?? a);
     await persist(phase);
   }
@@ -218,6 +222,8 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
     return { record: written, added, removed, repaired, failed, errors };
   }
   if (steps.isFirstSetup && errors.length > 0) {
+    // The ADDs never started: their intents go, or every retry would add a copy of each.
+    current = current.filter((a) => !newAddIntents.has(a));
     await persist('setting-up');
     throw new CniError('POD_SETUP_FAILED', `pod ${podRefOf(sandbox)}: sandbox ${sandbox.sandboxId} still has attachments whose DEL fails: ${errors.map((e) => e.message).join('; ')}`, {
       pod: podRefOf(sandbox),
