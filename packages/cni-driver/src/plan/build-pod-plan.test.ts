@@ -17,7 +17,7 @@ const catalog: CatalogSnapshot = {
   networks: new Map(networks.map((n) => [n.name, n])),
   defaultNetwork: networks[0],
   problems: [],
-  plugins: new Map([['macvlan', { name: 'macvlan', path: '/usr/lib/cni/macvlan' }], ['flannel', { name: 'flannel', path: '/opt/cni/bin/flannel' }]]),
+  plugins: new Map([['bridge', { name: 'bridge', path: '/usr/lib/cni/bridge' }], ['macvlan', { name: 'macvlan', path: '/usr/lib/cni/macvlan' }], ['flannel', { name: 'flannel', path: '/opt/cni/bin/flannel' }]]),
   generation: 1,
 };
 
