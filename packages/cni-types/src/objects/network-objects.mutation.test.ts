@@ -4,7 +4,8 @@ import { parseMultusNetwork } from './multus-network.ts';
 import { parseNetAttachDef } from './net-attach-def.ts';
 import { parseNetworkObject, parsePodManifest } from './network-object.ts';
 import { parseObjectWith } from './object-metadata.ts';
-import { parsePodNetwork } from './pod-network.ts';
+import { buildObjectKey, selectObjectKind } from './network-objects.ts';
+import { parsePodNetwork, parsePodNetworkAttachment } from './pod-network.ts';
 import { z } from 'zod';
 
 /** The CniError a call throws. */
@@ -61,6 +62,10 @@ describe('pod manifests', () => {
     expect(error).toMatchObject({ code: 'MANIFEST_INVALID', details: { file: '/m/objects.yaml' } });
     expect(error.message).toBe(`invalid pod in /m/objects.yaml (document 2): ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
     expect(errorOf(() => parsePodManifest(7)).message).toMatch(/^invalid pod: \(root\): /);
+    const two = errorOf(() => parsePodManifest({ apiVersion: 'v2', kind: 'Service', metadata: { name: 'p' } }));
+    const twoIssues = two.details['issues'] as Array<{ path: string; message: string }>;
+    expect(twoIssues).toHaveLength(2);
+    expect(two.message).toBe(`invalid pod: ${twoIssues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
   });
 });
 
@@ -110,5 +115,22 @@ describe('PodNetwork apiVersions', () => {
 
   it.each([['v2'], ['example.com/v2'], ['v1alpha1/example'], ['/v1/x'], ['x.multinetwork.']])('refuses %s', (apiVersion) => {
     expect(errorOf(() => parsePodNetwork(podNetwork(apiVersion))).message).toContain('unknown apiVersion');
+  });
+});
+
+describe('object kinds and keys', () => {
+  it('calls an object without a kind a Network, and keeps a kind it has', () => {
+    expect(selectObjectKind({ namespace: 'default', name: 'n' })).toBe('Network');
+    expect(selectObjectKind({ kind: 'NetworkAttachmentDefinition', namespace: 'default', name: 'n' })).toBe('NetworkAttachmentDefinition');
+  });
+
+  it('keys objects by kind, namespace and name, apart even when the parts run together', () => {
+    expect(buildObjectKey('Network', 'a', 'b')).toBe('Network\u0000a\u0000b');
+    expect(buildObjectKey('Network', 'a-b', 'c')).not.toBe(buildObjectKey('Network', 'a', 'b-c'));
+  });
+
+  it('puts a PodNetworkAttachment without a namespace in "default"', () => {
+    const attachment = parsePodNetworkAttachment({ apiVersion: 'v1', kind: 'PodNetworkAttachment', metadata: { name: 'pna' }, spec: { podNetworkName: 'data' } });
+    expect(attachment).toMatchObject({ namespace: 'default', name: 'pna', podNetworkName: 'data' });
   });
 });

@@ -84,6 +84,14 @@ describe('convertResult: what each direction keeps', () => {
   });
 });
 
+describe('results without interfaces', () => {
+  it('gives a 1.0.0 result without interfaces none when converted to 0.4.0, and lists none', () => {
+    const result: CniResult = { cniVersion: '1.0.0', ips: [{ address: '10.0.0.2/24' }] };
+    expect(convertResult(result, '0.4.0')).toEqual({ cniVersion: '0.4.0', ips: [{ version: '4', address: '10.0.0.2/24' }] });
+    expect(listResultInterfaces(result)).toEqual([]);
+  });
+});
+
 describe('listing IPs and interfaces', () => {
   const result: CniResult = {
     cniVersion: '1.0.0',

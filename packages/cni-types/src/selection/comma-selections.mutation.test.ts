@@ -73,6 +73,7 @@ describe('parseDanmInterfaces', () => {
   it('requires a network and one of ip and ip6', () => {
     expect(issueOf(() => parseDanmInterfaces('[{"ip":"dynamic"}]', 'app'))).toMatchObject({ path: '[0].network', message: 'is required' });
     expect(issueOf(() => parseDanmInterfaces('[{"network":"n"}]', 'app'))).toMatchObject({ path: '[0]', message: 'at least one of ip and ip6 is required' });
+    expect(issueOf(() => parseDanmInterfaces('[{"network":5,"ip":"dynamic"}]', 'app'))).toMatchObject({ path: '[0].network', message: 'expected a string, got number 5' });
   });
 
   it('reads an entry with only ip6', () => {
@@ -101,6 +102,7 @@ describe('parseGenieCni', () => {
       { ref: { kind: 'genie-plugin', name: 'weave' }, ifName: 'eth3', autoIfName: 'eth3', isDefault: true },
       { ref: { kind: 'genie-plugin', name: 'canal' }, autoIfName: 'eth0', isDefault: false },
     ]);
+    expect('ifName' in parseGenieCni('canal')[0]!).toBe(false);
   });
 });
 
@@ -113,6 +115,7 @@ describe('parseMultus2017Networks', () => {
     ['{"name":"a"}', '(value)', 'expected a JSON list of {"name": …}'],
     ['[]', '(value)', 'the list is empty'],
     ['[{"name":"a"},{}]', '[1].name', 'is required'],
+    ['[{"name":5}]', '[0].name', 'expected a string, got number 5'],
   ])('refuses %s', (text, path, message) => {
     expect(issueOf(() => parseMultus2017Networks(text, 'app'))).toMatchObject({ code: 'SELECTION_INVALID', path, message });
   });

@@ -42,6 +42,7 @@ describe('parseKepNetworks: refusals name the field', () => {
   });
 
   it('refuses a bad or repeated interface name', () => {
+    expect(issueOf(() => kep([{ podNetworkName: 'a', interfaceName: 5 }]))).toMatchObject({ path: 'spec.networks[0].interfaceName', message: 'expected a string, got number 5' });
     expect(issueOf(() => kep([{ podNetworkName: 'a', interfaceName: 'bad/if' }]))).toMatchObject({ code: 'INTERFACE_NAME_INVALID', path: 'spec.networks[0].interfaceName' });
     expect(issueOf(() => kep([{ podNetworkName: 'a', interfaceName: 'n1' }, { podNetworkName: 'b', interfaceName: 'n1' }]))).toEqual({
       code: 'SELECTION_INVALID',

@@ -28,6 +28,7 @@ describe('parseRuntimeConfigFields: portMappings', () => {
     expect(port({})).toEqual({ portMappings: [{ hostPort: 8080, containerPort: 80 }] });
     expect(port({ protocol: 'udp', hostIP: '10.0.0.1' })).toEqual({ portMappings: [{ hostPort: 8080, containerPort: 80, protocol: 'udp', hostIP: '10.0.0.1' }] });
     expect(port({ hostIP: '' })).toEqual({ portMappings: [{ hostPort: 8080, containerPort: 80 }] });
+    expect(Object.keys(port({ hostIP: '' }).portMappings![0]!)).toEqual(['hostPort', 'containerPort']);
   });
 
   it('accepts ports 1 and 65535', () => {

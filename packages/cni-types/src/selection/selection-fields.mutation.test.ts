@@ -182,3 +182,21 @@ describe('reading fields', () => {
     expect(failure.message).toMatch(new RegExp(`^invalid ${WHERE}: \\(value\\): not valid JSON \\(.+\\)$`));
   });
 });
+
+describe('IP addresses: what Number() would let through', () => {
+  it.each([['10.0.0. 1'], ['10.0.0.1 '], ['0x1.0.0.1'], ['10.0.0.1e0']])('refuses %j as IPv4, whose octets must be 1-3 digits', (ip) => {
+    expect(isIPv4(ip)).toBe(false);
+  });
+
+  it('refuses an IPv6 address with two "::" even when its first part has eight groups', () => {
+    expect(isIPv6('1:2:3:4:5:6:7:8::1::2')).toBe(false);
+  });
+
+  it.each([['10.1.1.1/ 24'], ['10.1.1.1/24 '], ['10.1.1.1/0x1']])('refuses the CIDR %j, whose prefix must be 1-3 digits', (value) => {
+    expect(failureOf(() => validateIpRequest(WHERE, 'f', value)).code).toBe('SELECTION_INVALID');
+  });
+
+  it('refuses a MAC that mixes ":" and "-" even when the pieces between one kind make a valid length', () => {
+    expect(isHardwareAddress('00:11:22:33:44:55:66:77-88')).toBe(false);
+  });
+});
