@@ -7,8 +7,9 @@ import { CniError } from './errors.ts';
 export type CniArgs = ReadonlyArray<readonly [string, string]>;
 
 /**
- * Joins pairs into the CNI_ARGS text. Keys must be non-empty without `;` or `=`; values must
- * not contain `;` (there is no escaping in CNI_ARGS).
+ * Joins pairs into the CNI_ARGS text. Keys must be non-empty without `;` or `=`; values must be
+ * non-empty, without `;`, `=`, NUL or newlines (there is no escaping in CNI_ARGS): what this
+ * formats, {@link parseCniArgs} (and cnitool) parse back.
  *
  * @throws {CniError} CNI_ARGS_INVALID
  */
@@ -22,6 +23,8 @@ export function formatCniArgs(args: CniArgs): string {
       if (/[;=\0\n\r]/.test(value)) {
         throw new CniError('CNI_ARGS_INVALID', `invalid CNI_ARGS value for ${key}: ${JSON.stringify(value)} contains ";", "=", NUL or a newline`);
       }
+      // cnitool (and parseCniArgs) refuse an empty value: what is formatted must parse back.
+      if (value === '') throw new CniError('CNI_ARGS_INVALID', `invalid CNI_ARGS value for ${key}: it is empty`);
       return `${key}=${value}`;
     })
     .join(';');

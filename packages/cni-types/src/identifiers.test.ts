@@ -26,6 +26,10 @@ describe('CNI_ARGS', () => {
     expect(formatCniArgs([['IgnoreUnknown', '1'], ['K8S_POD_NAME', 'web']])).toBe('IgnoreUnknown=1;K8S_POD_NAME=web');
   });
 
+  it('refuses an empty value, which cnitool and parseCniArgs would refuse on the way back', () => {
+    expect(() => formatCniArgs([['K8S_POD_UID', '']])).toThrow(expect.objectContaining({ code: 'CNI_ARGS_INVALID', message: 'invalid CNI_ARGS value for K8S_POD_UID: it is empty' }));
+  });
+
   it('refuses a value with ";" since CNI_ARGS has no escaping', () => {
     expect(() => formatCniArgs([['K', 'a;b']])).toThrow(expect.objectContaining({ code: 'CNI_ARGS_INVALID' }));
   });
