@@ -3,10 +3,9 @@
  * (and its `fdatasync`) is under way goes out in the next single write, with one `fdatasync`
  * for the whole batch when any of its frames asked for one.
  */
-import { fdatasync, ftruncate, write, writeSync } from 'node:fs';
+import { fdatasync, ftruncate, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 
-const writeAsync = promisify(write);
 const datasyncAsync = promisify(fdatasync);
 const truncateAsync = promisify(ftruncate);
 
@@ -37,14 +36,6 @@ export function createLogAppender(initialFd: number, initialSize: number): LogAp
   let running: Promise<void> | undefined;
   let broken: Error | undefined;
 
-  const writeAll = async (buffer: Buffer): Promise<void> => {
-    let done = 0;
-    while (done < buffer.length) {
-      const { bytesWritten } = await writeAsync(fd, buffer, done, buffer.length - done);
-      done += bytesWritten;
-    }
-  };
-
   const writeAllSync = (buffer: Buffer): void => {
     let done = 0;
     while (done < buffer.length) done += writeSync(fd, buffer, done, buffer.length - done);
@@ -57,13 +48,10 @@ export function createLogAppender(initialFd: number, initialSize: number): LogAp
       const buffer = batch.length === 1 ? batch[0]!.frame : Buffer.concat(batch.map((p) => p.frame));
       try {
         if (broken) throw broken;
-        if (batch.some((p) => p.sync)) {
-          await writeAll(buffer);
-          await datasyncAsync(fd);
-        } else {
-          // A write to the page cache costs microseconds: cheaper in place than a thread-pool hop.
-          writeAllSync(buffer);
-        }
+        // A write to the page cache costs microseconds: cheaper in place than a thread-pool hop.
+        // Only the fdatasync, which waits for the disk, leaves this thread.
+        writeAllSync(buffer);
+        if (batch.some((p) => p.sync)) await datasyncAsync(fd);
         size += buffer.length;
         for (const p of batch) p.resolve();
       } catch (error) {
