@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -83,6 +83,23 @@ describe('write-ahead', () => {
     const executor = watchingExecutor((request) => void calls.push(`${request.env['CNI_COMMAND']} ${request.env['CNI_IFNAME']}`));
     await expect(openDriver(executor).setUpPod(sandbox('web', 'neta,netb,netc'))).rejects.toMatchObject({ code: 'POD_SETUP_FAILED' });
     expect(calls).toEqual(['ADD eth0', 'ADD eth1', 'ADD eth2', 'DEL eth2', 'DEL eth1', 'DEL eth0']);
+  });
+});
+
+describe('a reconcile that changes nothing', () => {
+  it('writes nothing: the level-triggered loop reconciles every pod every turn', async () => {
+    const driver = openDriver(createExecaExecutor());
+    await driver.setUpPod(sandbox('web', 'neta,netb'));
+    const logBytes = async () => {
+      const names = await readdir(join(stateDir, 'records'));
+      return (await Promise.all(names.filter((n) => n.endsWith('.log')).map(async (n) => (await stat(join(stateDir, 'records', n))).size))).reduce((a, b) => a + b, 0);
+    };
+    const before = await logBytes();
+    for (let turn = 0; turn < 3; turn++) await driver.reconcilePod(sandbox('web', 'neta,netb'));
+    expect(await logBytes()).toBe(before);
+    // A real change is written.
+    await driver.reconcilePod(sandbox('web', 'neta'));
+    expect(await logBytes()).toBeGreaterThan(before);
   });
 });
 

@@ -7,6 +7,7 @@
  * leaves a record from which the next reconcile finishes or undoes the step; the record never
  * says more than the kernel has.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { CniError, isCniError, parseNetworkConfigList, resultFamily } from '@multinet/cni-types';
 import { addNetworkList } from '../chain/add-network-list.ts';
 import type { ChainContext, RuntimeConf } from '../chain/chain-context.ts';
@@ -276,8 +277,9 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
     await runDel(current.find((a) => buildAttachmentKey(a) === buildAttachmentKey(old) && a.state === 'deleting')!);
   }
 
-  const final = render('ready');
-  if (JSON.stringify({ ...final, updatedAt: '' }) !== JSON.stringify({ ...written, updatedAt: '' })) await persist('ready');
+  // Written again only when something but the time changed (the record read back from disk may
+  // order its keys differently from a rendered one: compared as JSON values, not as text).
+  if (!isSameRecord(render('ready'), written)) await persist('ready');
   ctx.verified.add(sandbox.sandboxId);
   for (const attachment of steps.del) ctx.backoff.forget(sandbox.sandboxId, attachment);
   return { record: written, added, removed, repaired, failed, errors };
@@ -313,4 +315,11 @@ export function buildReconcileReport(outcome: ReconcileOutcome, backoff: RetryBa
   if (!outcome.record) return undefined;
   const status = buildPodNetworkStatus(outcome.record, backoff.list(sandboxId));
   return { status, added: outcome.added, removed: outcome.removed, repaired: outcome.repaired, failed: outcome.failed };
+}
+
+/** True when two records say the same but for `updatedAt` (key order and undefined fields aside). Pure. */
+function isSameRecord(a: PodRecord, b: PodRecord | undefined): boolean {
+  if (b === undefined) return false;
+  const value = (r: PodRecord): unknown => JSON.parse(JSON.stringify({ ...r, updatedAt: '' }));
+  return isDeepStrictEqual(value(a), value(b));
 }
