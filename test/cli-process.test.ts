@@ -68,6 +68,22 @@ async function waitForFiles<T>(watched: string, ready: () => Promise<T | undefin
   }
 }
 
+/** Adds pod `slow` on podnet and slownet, whose plugin hangs on ADD and ignores SIGTERM (so does its child). */
+async function addHangingPod(): Promise<void> {
+  await mkdir(join(dir, 'bin'));
+  await writeHangPlugin(join(dir, 'bin'));
+  await writeFile(join(dir, 'net.d', '40-slownet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'slownet', plugins: [{ type: 'hang' }] }));
+  await writeFile(join(dir, 'manifests', 'slow.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow\n  namespace: default\n  annotations:\n    alpha.network.k8s.io/networks: podnet,slownet\n');
+}
+
+/** The pids of the hanging plugin and its child, once both run. */
+function waitForHangPids(): Promise<number[]> {
+  return waitForFiles(join(dir, 'bin'), async () => {
+    const found = await readHangPids(join(dir, 'bin'));
+    return found.length >= 2 ? found : undefined;
+  });
+}
+
 describe('the multinet process', () => {
   it('runs `multinet run` in one process whose only node child is the plugin spawner helper, and leaves nothing behind after SIGKILL', async () => {
     const command = spawn(
@@ -114,10 +130,7 @@ describe('the multinet process', () => {
   it('exits within seconds of SIGTERM while a plugin call hangs, kills the call\'s process group, and records the step so that the next start finishes it', async () => {
     // slownet's plugin hangs on ADD and ignores SIGTERM (so does its child); the timeout is the
     // default 60 s, so only the abort on SIGTERM can end the call.
-    await mkdir(join(dir, 'bin'));
-    await writeHangPlugin(join(dir, 'bin'));
-    await writeFile(join(dir, 'net.d', '40-slownet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'slownet', plugins: [{ type: 'hang' }] }));
-    await writeFile(join(dir, 'manifests', 'slow.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow\n  namespace: default\n  annotations:\n    alpha.network.k8s.io/networks: podnet,slownet\n');
+    await addHangingPod();
     const args = ['--netns', 'fake', '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', `${join(dir, 'bin')}:${FIXTURE_PLUGIN_DIR}`, '--state-dir', join(dir, 'state')];
     const command = spawn(process.execPath, [MULTINET_BIN, 'run', '--json', '--interval', '10m', ...args], { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = once(command, 'exit');
@@ -125,10 +138,7 @@ describe('the multinet process', () => {
     command.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     try {
       // The hang plugin and its child write their pids once they are running.
-      const pids = await waitForFiles(join(dir, 'bin'), async () => {
-        const found = await readHangPids(join(dir, 'bin'));
-        return found.length >= 2 ? found : undefined;
-      });
+      const pids = await waitForHangPids();
 
       command.kill('SIGTERM');
       const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];
@@ -150,17 +160,11 @@ describe('the multinet process', () => {
   });
 
   it('leaves no plugin running after a SIGKILL of `multinet run` while a plugin call hangs: the spawner helper kills the call\'s process group when its parent is gone', async () => {
-    await mkdir(join(dir, 'bin'));
-    await writeHangPlugin(join(dir, 'bin'));
-    await writeFile(join(dir, 'net.d', '40-slownet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'slownet', plugins: [{ type: 'hang' }] }));
-    await writeFile(join(dir, 'manifests', 'slow.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow\n  namespace: default\n  annotations:\n    alpha.network.k8s.io/networks: podnet,slownet\n');
+    await addHangingPod();
     const args = ['--netns', 'fake', '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', `${join(dir, 'bin')}:${FIXTURE_PLUGIN_DIR}`, '--state-dir', join(dir, 'state')];
     const command = spawn(process.execPath, [MULTINET_BIN, 'run', '--json', '--interval', '10m', ...args], { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = once(command, 'exit');
-    const pids = await waitForFiles(join(dir, 'bin'), async () => {
-      const found = await readHangPids(join(dir, 'bin'));
-      return found.length >= 2 ? found : undefined;
-    });
+    const pids = await waitForHangPids();
     command.kill('SIGKILL');
     await exited;
     // Liveness bound, not a timing claim: the helper reacts to its parent's end at once.
@@ -169,10 +173,7 @@ describe('the multinet process', () => {
   });
 
   it('ends `multinet run --once` on SIGTERM while a plugin call hangs, killing the call\'s process group, with the status of a command interrupted by SIGTERM', async () => {
-    await mkdir(join(dir, 'bin'));
-    await writeHangPlugin(join(dir, 'bin'));
-    await writeFile(join(dir, 'net.d', '40-slownet.conflist'), JSON.stringify({ cniVersion: '1.0.0', name: 'slownet', plugins: [{ type: 'hang' }] }));
-    await writeFile(join(dir, 'manifests', 'slow.yaml'), 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: slow\n  namespace: default\n  annotations:\n    alpha.network.k8s.io/networks: podnet,slownet\n');
+    await addHangingPod();
     const command = spawn(
       process.execPath,
       [MULTINET_BIN, 'run', '--once', '--json', '--netns', 'fake', '--manifests', join(dir, 'manifests'), '--conf-dir', join(dir, 'net.d'), '--bin-dir', `${join(dir, 'bin')}:${FIXTURE_PLUGIN_DIR}`, '--state-dir', join(dir, 'state')],
@@ -180,10 +181,7 @@ describe('the multinet process', () => {
     );
     const exited = once(command, 'exit');
     try {
-      const pids = await waitForFiles(join(dir, 'bin'), async () => {
-        const found = await readHangPids(join(dir, 'bin'));
-        return found.length >= 2 ? found : undefined;
-      });
+      const pids = await waitForHangPids();
 
       command.kill('SIGTERM');
       const [code, signal] = (await exited) as [number | null, NodeJS.Signals | null];

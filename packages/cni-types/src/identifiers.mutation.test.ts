@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { formatCniArgs, parseCniArgs } from './cni-args.ts';
-import { isCniError } from './errors.ts';
 import { validateContainerId, validateInterfaceName, validateNetworkName } from './identifiers.ts';
+import { errorOf } from '../../../test/support/cni-error.ts';
 
 /** The CniError a call throws. */
-function errorOf(call: () => unknown): { code: string; message: string; details: Record<string, unknown> } {
-  try {
-    call();
-  } catch (error) {
-    if (isCniError(error)) return error as never;
-    throw error;
-  }
-  throw new Error('expected a CniError, got a value');
-}
-
 describe('validateInterfaceName: messages', () => {
   it.each([
     ['', 'it is empty'],

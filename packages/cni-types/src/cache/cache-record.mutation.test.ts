@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isCniError } from '../errors.ts';
 import { buildCacheRecord, parseCacheRecord } from './cache-record.ts';
+import { errorOf } from '../../../../test/support/cni-error.ts';
 
 const FILE = '/var/lib/cni/results/net-c1-eth0';
 const base = { containerId: 'c1', configText: '{"name":"n"}', ifName: 'eth0', networkName: 'net' };
 
 /** The CniError a call throws. */
-function errorOf(call: () => unknown): { code: string; message: string; details: Record<string, unknown> } {
-  try {
-    call();
-  } catch (error) {
-    if (isCniError(error)) return error as never;
-    throw error;
-  }
-  throw new Error('expected a CniError, got a value');
-}
-
 const v1 = (fields: Record<string, unknown>) => JSON.stringify({ kind: 'cniCacheV1', containerId: 'c1', config: btoa('{}'), ifName: 'eth0', networkName: 'net', ...fields });
 
 describe('buildCacheRecord: every optional field, in libcni order', () => {

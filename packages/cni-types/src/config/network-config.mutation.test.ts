@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { isCniError } from '../errors.ts';
 import { MAX_CONFIG_DEPTH, parseNetworkConfigFile, parseNetworkConfigList, parsePluginConf } from './network-config.ts';
+import { errorOf } from '../../../../test/support/cni-error.ts';
 
 const FILE = '/etc/cni/net.d/10-x.conflist';
 
 /** The CniError a call throws (the test fails when it returns instead). */
-function errorOf(call: () => unknown): { code: string; message: string; details: Record<string, unknown> } {
-  try {
-    call();
-  } catch (error) {
-    if (isCniError(error)) return error as never;
-    throw error;
-  }
-  throw new Error('expected a CniError, got a value');
-}
-
 /** `levels` nested arrays: `[[…]]`, the innermost one empty. */
 const nestedArrays = (levels: number): unknown => {
   let value: unknown = [];

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { isCniError } from '../errors.ts';
 import { parseMultusNetwork } from './multus-network.ts';
 import { parseNetAttachDef } from './net-attach-def.ts';
 import { parseNetworkObject, parsePodManifest } from './network-object.ts';
@@ -7,18 +6,9 @@ import { parseObjectWith } from './object-metadata.ts';
 import { buildObjectKey, selectObjectKind } from './network-objects.ts';
 import { parsePodNetwork, parsePodNetworkAttachment } from './pod-network.ts';
 import { z } from 'zod';
+import { errorOf } from '../../../../test/support/cni-error.ts';
 
 /** The CniError a call throws. */
-function errorOf(call: () => unknown): { code: string; message: string; details: Record<string, unknown> } {
-  try {
-    call();
-  } catch (error) {
-    if (isCniError(error)) return error as never;
-    throw error;
-  }
-  throw new Error('expected a CniError, got a value');
-}
-
 const SOURCE = { file: '/m/objects.yaml', index: 1 };
 
 describe('network objects (alpha.network.k8s.io)', () => {

@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { isCniError } from '../errors.ts';
 import { convertResult, listResultInterfaces, listResultIps, parseResult, resultFamily } from './convert-result.ts';
 import type { CniResult } from './result-schemas.ts';
+import { errorOf } from '../../../../test/support/cni-error.ts';
 
 /** The CniError a call throws. */
-function errorOf(call: () => unknown): { code: string; message: string; details: Record<string, unknown> } {
-  try {
-    call();
-  } catch (error) {
-    if (isCniError(error)) return error as never;
-    throw error;
-  }
-  throw new Error('expected a CniError, got a value');
-}
-
 describe('resultFamily', () => {
   it('refuses a version it does not know, naming it', () => {
     expect(errorOf(() => resultFamily('2.0.0'))).toMatchObject({

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { isCniError } from '../errors.ts';
 import { parseVersionResult } from './plugin-answers.ts';
+import { errorOf } from '../../../../test/support/cni-error.ts';
 
 /** The CniError a call throws. */
-function errorOf(call: () => unknown): { code: string; message: string; details: Record<string, unknown> } {
-  try {
-    call();
-  } catch (error) {
-    if (isCniError(error)) return error as never;
-    throw error;
-  }
-  throw new Error('expected a CniError, got a value');
-}
-
 describe('parseVersionResult', () => {
   it('returns the version and the supported versions of a full answer', () => {
     expect(parseVersionResult({ cniVersion: '1.1.0', supportedVersions: ['0.4.0', '1.0.0', '1.1.0'] }, 'bridge')).toEqual({

@@ -1,0 +1,15 @@
+/**
+ * Catching the typed error of a call, for tests that look at its code, message and details.
+ */
+import { isCniError } from '@multinet/cni-types';
+
+/** The CniError `call` throws; fails the test when it returns or throws anything else. */
+export function errorOf(call: () => unknown): { code: string; message: string; details: Record<string, unknown> } {
+  try {
+    call();
+  } catch (error) {
+    if (isCniError(error)) return error as never;
+    throw error;
+  }
+  throw new Error('expected a CniError, got a value');
+}
