@@ -13,3 +13,10 @@ export function errorOf(call: () => unknown): { code: string; message: string; d
   }
   throw new Error('expected a CniError, got a value');
 }
+
+/** The first issue of the CniError `call` throws, with its code and whole message. */
+export function issueOf(call: () => unknown): { code: string; path: string; message: string; text: string } {
+  const error = errorOf(call) as { code: string; message: string; details: { issues?: Array<{ path: string; message: string }> } };
+  const issue = error.details.issues![0]!;
+  return { code: error.code, path: issue.path, message: issue.message, text: error.message };
+}

@@ -3,6 +3,7 @@ import { mkdtemp, open, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCheckpointStore } from './checkpoint-store.ts';
+import { countSyncs } from '../../../test/support/fsync-counter.ts';
 
 let root: string;
 let dir: string;
@@ -17,26 +18,12 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** Counts `FileHandle.sync()` calls: the store fsyncs files and dirs through them. */
-async function countSyncs(): Promise<{ count: number }> {
-  const probe = await open(root, 'r');
-  const prototype = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
-  await probe.close();
-  const counter = { count: 0 };
-  const original = prototype.sync;
-  vi.spyOn(prototype, 'sync').mockImplementation(function (this: unknown) {
-    counter.count += 1;
-    return original.call(this);
-  });
-  return counter;
-}
-
 const openStore = (fsync?: boolean) => createCheckpointStore<{ n: number }>({ dir, kind: 'k', version: 1, parse: (d) => d as { n: number }, ...(fsync === undefined ? {} : { fsync }) });
 
 describe('createCheckpointStore: fsync', () => {
   it('fsyncs the file and the dir on each write by default', async () => {
     const store = await openStore();
-    const syncs = await countSyncs();
+    const syncs = await countSyncs(root);
     await store.write('a', { n: 1 });
     expect(syncs.count).toBe(2);
   });
@@ -44,7 +31,7 @@ describe('createCheckpointStore: fsync', () => {
   it('fsyncs the dir on remove, also when the record was already gone', async () => {
     const store = await openStore();
     await store.write('a', { n: 1 });
-    const syncs = await countSyncs();
+    const syncs = await countSyncs(root);
     await store.remove('a');
     expect(syncs.count).toBe(1);
     await store.remove('a');
@@ -53,7 +40,7 @@ describe('createCheckpointStore: fsync', () => {
 
   it('fsyncs nothing on write, remove or quarantine with fsync: false', async () => {
     const store = await openStore(false);
-    const syncs = await countSyncs();
+    const syncs = await countSyncs(root);
     await store.write('a', { n: 1 });
     await store.remove('a');
     await writeFile(join(dir, 'bad.json'), 'torn');
@@ -65,7 +52,7 @@ describe('createCheckpointStore: fsync', () => {
   it('fsyncs the quarantine dir and the store dir when it quarantines a record', async () => {
     const store = await openStore();
     await writeFile(join(dir, 'bad.json'), 'torn');
-    const syncs = await countSyncs();
+    const syncs = await countSyncs(root);
     await expect(store.read('bad')).rejects.toMatchObject({ code: 'RECORD_CORRUPT' });
     expect(syncs.count).toBe(2);
   });

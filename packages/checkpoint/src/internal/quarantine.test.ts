@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, open, readdir, readFile, rm, symlink, writeFile } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { moveToQuarantine } from './quarantine.ts';
+import { countSyncs } from '../../../../test/support/fsync-counter.ts';
 
 let dir: string;
 
@@ -14,20 +15,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
   await rm(dir, { recursive: true, force: true });
 });
-
-/** Counts `FileHandle.sync()` calls (moveToQuarantine fsyncs dirs through them). */
-async function countSyncs(): Promise<{ count: number }> {
-  const probe = await open(dir, 'r');
-  const prototype = Object.getPrototypeOf(probe) as { sync: () => Promise<void> };
-  await probe.close();
-  const counter = { count: 0 };
-  const original = prototype.sync;
-  vi.spyOn(prototype, 'sync').mockImplementation(function (this: unknown) {
-    counter.count += 1;
-    return original.call(this);
-  });
-  return counter;
-}
 
 describe('moveToQuarantine', () => {
   it('moves <key>.json into quarantine/ under a timestamped, random name, content intact', async () => {
@@ -77,14 +64,14 @@ describe('moveToQuarantine', () => {
 
   it('fsyncs the quarantine dir and the store dir after the move when durable', async () => {
     await writeFile(join(dir, 'k.json'), 'bad');
-    const syncs = await countSyncs();
+    const syncs = await countSyncs(dir);
     await moveToQuarantine(dir, 'k', true);
     expect(syncs.count).toBe(2);
   });
 
   it('fsyncs nothing when not durable', async () => {
     await writeFile(join(dir, 'k.json'), 'bad');
-    const syncs = await countSyncs();
+    const syncs = await countSyncs(dir);
     await moveToQuarantine(dir, 'k', false);
     expect(syncs.count).toBe(0);
   });

@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isCniError } from '../errors.ts';
 import { parseAlphaNetworks, parseCommaEntries } from './alpha-networks.ts';
 import { parseDanmInterfaces } from './danm-interfaces.ts';
 import { parseGenieCni } from './genie-cni.ts';
 import { parseMultus2017Networks } from './multus2017-networks.ts';
+import { issueOf } from '../../../../test/support/cni-error.ts';
 
 /** The code, single issue and message of the error a call throws. */
-function issueOf(call: () => unknown): { code: string; path: string; message: string; text: string } {
-  try {
-    call();
-  } catch (error) {
-    if (!isCniError(error)) throw error;
-    const issue = error.details.issues![0]!;
-    return { code: error.code, path: issue.path, message: issue.message, text: error.message };
-  }
-  throw new Error('expected a CniError, got a value');
-}
-
 const WHERE = 'w';
 
 describe('parseCommaEntries', () => {

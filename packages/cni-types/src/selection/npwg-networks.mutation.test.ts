@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { isCniError } from '../errors.ts';
 import { parseNpwgNetworks } from './npwg-networks.ts';
+import { issueOf } from '../../../../test/support/cni-error.ts';
 
 const ANNOTATION = 'k8s.v1.cni.cncf.io/networks';
 const DEFAULT_ANNOTATION = 'v1.multus-cni.io/default-network';
 const npwg = (value: string, extra: Record<string, string> = {}) => parseNpwgNetworks({ [ANNOTATION]: value, ...extra }, 'app');
 
 /** The code and single issue of the error a call throws. */
-function issueOf(call: () => unknown): { code: string; path: string; message: string; text: string } {
-  try {
-    call();
-  } catch (error) {
-    if (!isCniError(error)) throw error;
-    const issue = error.details.issues![0]!;
-    return { code: error.code, path: issue.path, message: issue.message, text: error.message };
-  }
-  throw new Error('expected a CniError, got a value');
-}
-
 describe('parseNpwgNetworks: JSON elements', () => {
   it('reads a single JSON object as a one-element list', () => {
     expect(npwg('{"name":"dbnet"}').slice(1).map((a) => a.ref.name)).toEqual(['dbnet']);
