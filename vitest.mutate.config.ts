@@ -1,0 +1,40 @@
+import { defineConfig } from 'vitest/config';
+
+// The test set of `npm run mutate`: every unit test next to the code, plus the driver tests
+// under test/ that run in this process (so Stryker's per-test coverage sees them) and touch no
+// real network namespace (a mutant that breaks teardown must not leak a namespace or a link).
+// Tests that run the CLI as a child process or need real plugins in real namespaces stay in
+// `npm test` only: coverage cannot see into a child process, and real namespaces are not for
+// thousands of deliberately broken builds.
+const DRIVER_TESTS = [
+  'capability-args',
+  'catalog-rewrite',
+  'cnitool-parity',
+  'default-route-fake',
+  'driver-bad-requests',
+  'driver-hostile-state',
+  'fake-runtime',
+  'fake-runtime-churn',
+  'fake-runtime-faults',
+  'fake-runtime-hostile-manifests',
+  'fake-runtime-pod-status-errors',
+  'fake-runtime-waitfor',
+  'fuzz-inputs',
+  'plugin-faults',
+  'pod-driver',
+  'pod-reconcile',
+  'pod-write-ahead',
+].map((name) => `test/${name}.test.ts`);
+
+export default defineConfig({
+  resolve: { conditions: ['@multinet/source'] },
+  ssr: { resolve: { conditions: ['@multinet/source'] } },
+  test: {
+    include: ['packages/*/src/**/*.test.ts', ...DRIVER_TESTS],
+    setupFiles: ['./vitest.setup.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+    typecheck: { enabled: false },
+  },
+});
