@@ -15,7 +15,7 @@ import { delNetworkList } from '../chain/del-network-list.ts';
 import type { Logger } from '../internal/logger.ts';
 import { readInterfaceMac } from '../pod/interface-mac.ts';
 import type { AttachmentFailure, ReconcileReport } from '../pod/pod-types.ts';
-import { buildPodNetworkStatus } from '../pod/pod-status.ts';
+import { buildPodNetworkStatus, rememberCheckedResult } from '../pod/pod-status.ts';
 import { buildAttachmentKey, selectAttachmentRef, type AttachmentRef, type PlannedAttachment } from './attachment.ts';
 import type { RecordBook } from './record-book.ts';
 import { selectReconcileSteps } from './reconcile-steps.ts';
@@ -150,8 +150,11 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
       ...(selection ? { selection } : {}),
     };
   };
+  /** What the last write of this reconcile was rendered from (`current` is replaced, never changed). */
+  let persistedFrom: { attachments: AttachmentRecord[]; phase: PodRecord['phase'] } | undefined;
   const persist = async (renderPhase: PodRecord['phase']): Promise<void> => {
     written = render(renderPhase);
+    persistedFrom = { attachments: current, phase: renderPhase };
     await ctx.records.write(written);
   };
   // The netns the attachments were made in is the record's: teardown never trusts a new one.
@@ -242,6 +245,7 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
       const made = await addNetworkList(ctx.chain, parseNetworkConfigList(attachment.configText), rt);
       // Part of the ADD: a failure here undoes the attachment like a failed plugin.
       const result = await applyDefaultRoutes(ctx.routes, ctx.chain, attachment, rt, made);
+      if (result && result === made) rememberCheckedResult(result, attachment.cniVersion);
       let mac: string | undefined;
       if (result && resultFamily(result.cniVersion) === '020' && attachment.source !== 'loopback') mac = await readInterfaceMac(target.netns, attachment.ifName);
       await lastWrite;
@@ -279,7 +283,10 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
 
   // Written again only when something but the time changed (the record read back from disk may
   // order its keys differently from a rendered one: compared as JSON values, not as text).
-  if (!isSameRecord(render('ready'), written)) await persist('ready');
+  // A record this reconcile wrote from the same attachments is known to be the same (a render
+  // differs only in its time); only one read from disk needs the comparison.
+  const persistedAsIs = persistedFrom?.attachments === current && persistedFrom.phase === 'ready';
+  if (!persistedAsIs && !isSameRecord(render('ready'), written)) await persist('ready');
   ctx.verified.add(sandbox.sandboxId);
   for (const attachment of steps.del) ctx.backoff.forget(sandbox.sandboxId, attachment);
   return { record: written, added, removed, repaired, failed, errors };
