@@ -337,15 +337,46 @@ async function p5p6(work: string): Promise<void> {
   }
 }
 
-/** P7: cost per plugin call while the process holds 0 … 1,000 MB (a fresh process per executor). */
-async function p7(peers: Peers, label: string): Promise<void> {
-  const { stdout } = await run(process.execPath, ['--conditions=@multinet/source', '--import', 'tsx', join(ROOT, 'bench', 'p7-child.ts'), label, peers.fakePlugins, String(QUICK ? 50 : 200)], { cwd: ROOT, maxBuffer: 1 << 20 });
-  const perSize = JSON.parse(stdout) as Record<number, Summary>;
-  raw[`P7-${label}`] = perSize;
-  const base = perSize[0]!.p50;
+/**
+ * P7: cost per plugin call while the process holds 0 … 1,000 MB, each executor in fresh processes.
+ * One process climbs 0 → 100 → 500 → 1,000 MB (the ladder rows); the target compares 0 and
+ * 1,000 MB measured in separate processes, ROUNDS times in alternating order, by the median of
+ * the rounds (a single 0 MB figure, measured first while the helper warms up, moved the ratio
+ * by ±0.2 from run to run).
+ */
+async function p7(peers: Peers, label: string, isDefault: boolean): Promise<void> {
+  const calls = String(QUICK ? 50 : 200);
+  const child = async (sizes: string): Promise<Record<number, Summary>> => {
+    const { stdout } = await run(process.execPath, ['--conditions=@multinet/source', '--import', 'tsx', join(ROOT, 'bench', 'p7-child.ts'), label, peers.fakePlugins, calls, sizes], { cwd: ROOT, maxBuffer: 1 << 20 });
+    return JSON.parse(stdout) as Record<number, Summary>;
+  };
+  const ladder = await child('0,100,500,1000');
+  const at0: number[] = [ladder[0]!.p50];
+  const at1000: number[] = [ladder[1000]!.p50];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const mb of round % 2 === 0 ? [1000, 0] : [0, 1000]) (mb === 0 ? at0 : at1000).push((await child(String(mb)))[mb]!.p50);
+  }
+  raw[`P7-${label}`] = { ladder, at0, at1000 };
+  const base = median(at0);
+  const top = median(at1000);
+  const target = isDefault ? '≤ 1.1× the 0 MB cost (default executor)' : label === 'execa' ? '— (not the default; shown for comparison)' : '≤ 1.1× the 0 MB cost';
+  const judged = label !== 'execa';
   for (const mb of [0, 100, 500, 1000]) {
-    const s = perSize[mb]!;
-    rows.push({ id: `P7-${label}-${mb}MB`, name: `plugin call while holding ${mb} MB (${label} executor)`, unit: 'ms', multinet: s, libcni: null, gocni: null, lowerIsBetter: true, target: mb === 1000 ? '≤ 1.1× the 0 MB cost' : '—', met: mb === 1000 ? s.p50 <= 1.1 * base : null });
+    const s = ladder[mb]!;
+    const inRoundsToo = mb === 0 || mb === 1000;
+    const p50 = mb === 0 ? base : mb === 1000 ? top : s.p50;
+    rows.push({
+      id: `P7-${label}-${mb}MB`,
+      name: `plugin call while holding ${mb} MB (${label} executor)${inRoundsToo ? `, median of ${at0.length} processes` : ''}`,
+      unit: 'ms',
+      multinet: { ...s, p50 },
+      libcni: null,
+      gocni: null,
+      lowerIsBetter: true,
+      target: mb === 1000 ? target : '—',
+      met: mb === 1000 && judged ? top <= 1.1 * base : null,
+      note: mb === 1000 ? `ratio 1,000 MB / 0 MB: ${(top / base).toFixed(2)}` : undefined,
+    });
   }
 }
 
@@ -388,7 +419,8 @@ async function main(): Promise<void> {
     if (wanted('P5')) { log('P5/P6 …'); await p5p6(work); }
     if (wanted('P7')) {
       log('P7 …');
-      for (const name of ['spawner', 'node-spawner', 'execa']) await p7(peers, name);
+      // The library's default executor is the Node spawner (no compiler needed).
+      for (const name of ['spawner', 'node-spawner', 'execa']) await p7(peers, name, name === 'node-spawner');
     }
   } finally {
     await executor.close?.();
