@@ -34,6 +34,8 @@ export interface RecordBook {
   list(): Promise<{ records: PodRecord[]; problems: CheckpointError[] }>;
   /** Closes the log file (after the appends under way). */
   close(): Promise<void>;
+  /** How many records are held in memory: the live sandboxes read or written, never the removed ones. */
+  readonly heldInMemory: number;
 }
 
 /** Options of {@link openRecordBook}. */
@@ -66,8 +68,10 @@ export async function openRecordBook(stateDir: string, logger: Logger, options: 
   const log: RecordLog<PodRecord> = await openRecordLog(logOptions);
   let closed = false;
   await migrateRecordFiles(join(stateDir, 'pods'), log, onProblem);
-  // undefined = known absent; a missing key = not read yet.
-  const memory = new Map<string, PodRecord | undefined>();
+  // The live records read or written; a missing key is not read yet or absent (the log's index,
+  // in memory, knows which). Removed sandboxes leave: a runtime that churns pods for months must
+  // not keep a key for each one it ever had.
+  const memory = new Map<string, PodRecord>();
   const wrap = (action: string, key: string) => (error: unknown): never => {
     throw new CniError('RECORD_WRITE_FAILED', `cannot ${action} the pod record of sandbox ${key}: ${(error as Error).message}`, { containerId: key }, { cause: error });
   };
@@ -75,21 +79,17 @@ export async function openRecordBook(stateDir: string, logger: Logger, options: 
     async read(sandboxId) {
       // Once closed, the log may have a new owner: what is on disk is the truth.
       if (closed) return (await readRecordLog(logOptions)).records.find((r) => r.key === sandboxId)?.value;
-      if (memory.has(sandboxId)) return memory.get(sandboxId);
+      const held = memory.get(sandboxId);
+      if (held) return held;
       // Known absent without touching the disk: the log's index is in memory.
-      if (!log.has(sandboxId)) {
-        memory.set(sandboxId, undefined);
-        return undefined;
-      }
+      if (!log.has(sandboxId)) return undefined;
       try {
         const record = await log.read(sandboxId);
-        memory.set(sandboxId, record);
+        if (record) memory.set(sandboxId, record);
         return record;
       } catch (error) {
-        if (isCheckpointError(error)) {
-          memory.set(sandboxId, undefined);
-          return undefined;
-        }
+        // A corrupt record was quarantined (the log no longer has it): absent.
+        if (isCheckpointError(error)) return undefined;
         throw error;
       }
     },
@@ -101,7 +101,7 @@ export async function openRecordBook(stateDir: string, logger: Logger, options: 
     },
     async remove(sandboxId) {
       await log.remove(sandboxId, { durable: false }).catch(wrap('remove', sandboxId));
-      memory.set(sandboxId, undefined);
+      memory.delete(sandboxId);
     },
     async list() {
       if (closed) {
@@ -110,12 +110,15 @@ export async function openRecordBook(stateDir: string, logger: Logger, options: 
       }
       const { records, problems } = await log.list();
       for (const { key, value } of records) memory.set(key, value);
-      for (const problem of problems) if (problem.details.key) memory.set(problem.details.key, undefined);
+      for (const problem of problems) if (problem.details.key) memory.delete(problem.details.key);
       return { records: records.map((r) => r.value), problems };
     },
     async close() {
       closed = true;
       await log.close();
+    },
+    get heldInMemory() {
+      return memory.size;
     },
   };
 }
