@@ -78,8 +78,11 @@ export function createExecaExecutor(): PluginExecutor {
       subprocess.once('exit', () => {
         drainTimer = setTimeout(() => {
           killStdioHolders(stdioLinks);
-          subprocess.stdout?.destroy();
-          subprocess.stderr?.destroy();
+          // One poll phase later: what the exited plugin left in its pipe is read first.
+          setImmediate(() => {
+            subprocess.stdout?.destroy();
+            subprocess.stderr?.destroy();
+          });
         }, EXITED_DRAIN_MS);
       });
       const result = await subprocess.finally(() => {

@@ -171,11 +171,16 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
       clearTimeout(deadline);
       exit = signal ? { kind: 1, status: (constants.signals as Record<string, number>)[signal] ?? 0 } : { kind: 0, status: code ?? 0 };
       // Pipes still open after the exit: a daemon holds them. What the plugin wrote is read for a moment.
+      // The timers phase comes before the poll phase that reads the pipes: the streams are
+      // destroyed one poll later (setImmediate), so that what the exited plugin left in its pipe
+      // is read first even when this process was too busy to read it before the timer fired.
       const drain = setTimeout(() => {
         killStdioHolders(stdioLinks);
-        child.stdout!.destroy();
-        child.stderr!.destroy();
-        respond(r, exit!.kind, exit!.status);
+        setImmediate(() => {
+          child.stdout!.destroy();
+          child.stderr!.destroy();
+          respond(r, exit!.kind, exit!.status);
+        });
       }, exitedDrainMs);
       child.once('close', () => {
         clearTimeout(drain);
@@ -218,9 +223,10 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
 export const NODE_SPAWNER_MARKER = 'multinet-node-spawner';
 
 /**
- * The helper's program as `node -e` source. `hasFence`: the helper was given a fence as fd 3.
+ * The helper's program as `node -e` source. `hasFence`: the helper was given a fence as fd 3;
+ * `exitedDrainMs`: how long output is read after a plugin exited while its pipes stay open.
  * (`__name` is defined because some transpilers wrap nested functions in it.)
  */
-export function buildNodeSpawnerSource(hasFence: boolean): string {
-  return `"use strict";/* ${NODE_SPAWNER_MARKER} */var __name=(f)=>f;(${nodeSpawnerMain.toString()})(require, ${hasFence}, ${EXITED_DRAIN_MS});`;
+export function buildNodeSpawnerSource(hasFence: boolean, exitedDrainMs: number = EXITED_DRAIN_MS): string {
+  return `"use strict";/* ${NODE_SPAWNER_MARKER} */var __name=(f)=>f;(${nodeSpawnerMain.toString()})(require, ${hasFence}, ${Number(exitedDrainMs)});`;
 }
