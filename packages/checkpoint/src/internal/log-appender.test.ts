@@ -141,7 +141,10 @@ describe('the log appender', () => {
     ports.failSync = undefined;
     ports.failTruncate = undefined;
     const writesBefore = ports.writes.length;
-    const error = await appender.append(bytes('b'), false).catch((e: unknown) => e as Error);
+    const error = (await appender.append(bytes('b'), false).then(
+      () => undefined,
+      (e: unknown) => e,
+    )) as Error;
     expect(error).toBeInstanceOf(Error);
     expect(error.message).toBe('the record log cannot be cut back after a failed write: EROFS: read-only file system');
     expect((error.cause as Error).message).toBe('EROFS: read-only file system');

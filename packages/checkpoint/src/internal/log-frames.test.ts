@@ -78,7 +78,7 @@ describe('log frames', () => {
   it('calls a frame with a wrong checksum corrupt, and trusts nothing after it', () => {
     const a = put('a', 'one');
     const bad = put('b', 'two');
-    bad[bad.length - 1] ^= 0x01;
+    bad[bad.length - 1] = bad[bad.length - 1]! ^ 0x01;
     const decoded = decodeLogFrames(Buffer.concat([a, bad, put('c', 'three')]));
     expect(decoded).toMatchObject({ goodLength: a.length, tail: 'corrupt' });
     expect(decoded.entries.map((e) => e.key)).toEqual(['a']);
