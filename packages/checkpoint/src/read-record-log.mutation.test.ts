@@ -65,6 +65,19 @@ describe('readRecordLog, more', () => {
     ]);
   });
 
+  it('reads no file whose name has no generation', async () => {
+    await writeRecords([['a', { id: 'a', n: 1 }]]);
+    await rename(join(logDir, 'records-1.log'), join(logDir, 'records-undefined.log'));
+    expect(await readRecordLog(options())).toEqual({ records: [], problems: [] });
+  });
+
+  it('gives a refused entry the error of its check as its cause', async () => {
+    await writeRecords([['a', { id: 'a', n: 1 }]]);
+    const strict = { ...options(), check: () => { throw new Error('refused by check'); } };
+    const { problems } = await readRecordLog(strict);
+    expect(problems.map((p) => [p.code, (p.cause as Error).message])).toEqual([['RECORD_INVALID', 'refused by check']]);
+  });
+
   it('names the cause of READ_FAILED', async () => {
     await writeFile(logDir, 'not a dir');
     const error = (await readRecordLog(options()).then(

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { appendFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isCheckpointError, type CheckpointError } from './errors.ts';
@@ -13,6 +13,11 @@ const ports = vi.hoisted(() => ({
   syncsAtOpen: 0,
   failWrite: undefined as Error | undefined,
   failReaddir: undefined as Error | undefined,
+  /** Reads and the compaction's writes move at most this many bytes a call (the kernel may return short counts). */
+  shortIo: undefined as number | undefined,
+  /** Reads at or past this position find the end of the file (it was cut short meanwhile). */
+  endAt: undefined as number | undefined,
+  failCompactionWrite: undefined as Error | undefined,
 }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
@@ -30,6 +35,18 @@ vi.mock('node:fs', async (importOriginal) => {
       ports.syncsAtOpen += 1;
       fs.fdatasyncSync(fd);
     },
+    readSync: (fd: number, buffer: Buffer, offset: number, length: number, position: number): number => {
+      if (ports.endAt !== undefined && position >= ports.endAt) return 0;
+      return fs.readSync(fd, buffer, offset, Math.min(length, ports.shortIo ?? length), position);
+    },
+    // Keeps node's own promisify shape ({ bytesWritten, buffer }).
+    write: Object.assign(
+      (fd: number, buffer: Buffer, offset: number, length: number, callback: (error: Error | null, written?: number, buffer?: Buffer) => void): void => {
+        if (ports.failCompactionWrite) return void setImmediate(() => callback(ports.failCompactionWrite!));
+        fs.write(fd, buffer, offset, Math.min(length, ports.shortIo ?? length), null, callback);
+      },
+      Object.fromEntries(Object.getOwnPropertySymbols(fs.write).map((symbol) => [symbol, (fs.write as unknown as Record<symbol, unknown>)[symbol]])),
+    ),
   };
 });
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -85,10 +102,10 @@ beforeEach(async () => {
   logDir = join(dir, 'records');
   file = join(logDir, 'records-1.log');
   problems.length = 0;
-  Object.assign(ports, { syncs: 0, syncsAtOpen: 0, failWrite: undefined, failReaddir: undefined });
+  Object.assign(ports, { syncs: 0, syncsAtOpen: 0, failWrite: undefined, failReaddir: undefined, shortIo: undefined, endAt: undefined, failCompactionWrite: undefined });
 });
 afterEach(async () => {
-  ports.failWrite = undefined;
+  Object.assign(ports, { failWrite: undefined, shortIo: undefined, endAt: undefined, failCompactionWrite: undefined });
   for (const log of opened.splice(0)) await log.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -263,5 +280,66 @@ describe('a record log, an unreadable dir', () => {
     const error = await errorOf(openLog());
     expect(error).toMatchObject({ code: 'DIR_UNAVAILABLE', message: `cannot list record log dir ${logDir}: EACCES: permission denied`, details: { file: logDir } });
     expect(error.cause).toBe(failure);
+  });
+});
+
+describe('a record log, short reads and writes', () => {
+  const openFds = async (): Promise<number> => (await readdir('/proc/self/fd')).length;
+
+  it('replays, reads and compacts whole entries when the kernel moves a few bytes a call', async () => {
+    const log = await openLog({ durability: 'process-crash' });
+    await log.write('a', { id: 'a', n: 1 });
+    await log.write('b', { id: 'b', n: 2 });
+    await log.remove('a');
+    await log.write('c', { id: 'c', n: 3 });
+    await log.close();
+    ports.shortIo = 5;
+    const again = await openLog({ durability: 'process-crash' });
+    expect(again.keys()).toEqual(['b', 'c']);
+    expect(await again.read('c')).toEqual({ id: 'c', n: 3 });
+    await again.compact();
+    await again.close();
+    ports.shortIo = undefined;
+    expect(await readdir(logDir)).toEqual(['records-2.log']);
+    expect((await (await openLog()).list()).records.map((r) => r.value)).toEqual([{ id: 'b', n: 2 }, { id: 'c', n: 3 }]);
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps the entries before the point where its file ends early while replaying', async () => {
+    const log = await openLog({ durability: 'process-crash' });
+    await log.write('a', { id: 'a', n: 1 });
+    const one = log.stats().fileBytes;
+    await log.write('b', { id: 'b', n: 2 });
+    await log.close();
+    ports.shortIo = 4;
+    ports.endAt = one + 6;
+    const again = await openLog({ durability: 'process-crash' });
+    ports.shortIo = undefined;
+    ports.endAt = undefined;
+    expect(again.keys()).toEqual(['a']);
+    expect((await stat(file)).size).toBe(one);
+  });
+
+  it('closes and removes the temp file of a compaction whose write fails, leaving no descriptor open', async () => {
+    const log = await openLog({ durability: 'process-crash' });
+    await log.write('a', { id: 'a', n: 1 });
+    const before = await openFds();
+    ports.failCompactionWrite = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    const error = await errorOf(log.compact());
+    ports.failCompactionWrite = undefined;
+    expect(error).toMatchObject({ code: 'WRITE_FAILED', message: `cannot compact record log ${file}: ENOSPC: no space left on device, write` });
+    expect(await openFds()).toBe(before);
+    expect(await readdir(logDir)).toEqual(['records-1.log']);
+    expect(await log.read('a')).toEqual({ id: 'a', n: 1 });
+  });
+
+  it('closes its file on close, leaving no descriptor open', async () => {
+    const before = await openFds();
+    const log = await openLog({ durability: 'process-crash' });
+    await log.write('a', { id: 'a', n: 1 });
+    await log.compact();
+    expect(await openFds()).toBe(before + 1);
+    await log.close();
+    expect(await openFds()).toBe(before);
   });
 });

@@ -296,6 +296,7 @@ describe('a record log, writing and reading', () => {
     expect(problems).toEqual([error]);
     expect(QUARANTINE_NAME.exec((await readdir(join(logDir, 'quarantine')))[0]!)?.[1]).toBe('a');
     expect((await readFile(quarantinedTo)).toString()).toBe(envelope({ id: 'other', n: 1 }));
+    expect((await stat(quarantinedTo)).mode & 0o777).toBe(0o600);
     expect([again.has('a'), again.keys()]).toEqual([false, ['b']]);
     expect(await again.read('a')).toBeUndefined();
     await again.close();
@@ -374,6 +375,22 @@ describe('a record log, compacting', () => {
     await again.close();
     const third = await openLog();
     expect((await third.list()).records.map((r) => r.value)).toEqual([{ id: 'b', n: 1 }, { id: 'd', n: 4 }]);
+  });
+
+  it('keeps a write called while a compaction runs, in memory and after a reopen', async () => {
+    const log = await openLog();
+    await log.write('a', { id: 'a', n: 1 });
+    await log.write('b', { id: 'b', n: 1 });
+    await log.close();
+    const again = await openLog();
+    const compacted = again.compact();
+    const written = again.write('a', { id: 'a', n: 2 });
+    const removed = again.remove('b');
+    await Promise.all([compacted, written, removed]);
+    expect(await again.read('a')).toEqual({ id: 'a', n: 2 });
+    expect(again.keys()).toEqual(['a']);
+    await again.close();
+    expect((await (await openLog()).list()).records).toEqual([{ key: 'a', value: { id: 'a', n: 2 } }]);
   });
 
   it('leaves out of the compacted file a bad entry a list has dropped', async () => {

@@ -14,6 +14,8 @@ const ports = vi.hoisted(() => ({
   failWrite: undefined as ((written: number) => Error | undefined) | undefined,
   failSync: undefined as Error | undefined,
   failTruncate: undefined as Error | undefined,
+  /** Writes take at most this many bytes a call (the kernel may write less than asked). */
+  shortWrites: undefined as number | undefined,
 }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
@@ -26,7 +28,7 @@ vi.mock('node:fs', async (importOriginal) => {
         throw error;
       }
       ports.writes.push(length);
-      return fs.writeSync(fd, buffer, offset, length);
+      return fs.writeSync(fd, buffer, offset, Math.min(length, ports.shortWrites ?? length));
     },
     fdatasync: (fd: number, callback: (error: Error | null) => void): void => {
       ports.syncs += 1;
@@ -57,7 +59,7 @@ beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'multinet-appender-'));
   file = join(dir, 'log');
   fd = openFile('log');
-  Object.assign(ports, { writes: [], syncs: 0, truncates: [], failWrite: undefined, failSync: undefined, failTruncate: undefined });
+  Object.assign(ports, { writes: [], syncs: 0, truncates: [], failWrite: undefined, failSync: undefined, failTruncate: undefined, shortWrites: undefined });
 });
 afterEach(async () => {
   for (const opened of fds.splice(0)) closeSync(opened);
@@ -70,6 +72,14 @@ describe('the log appender', () => {
     await Promise.all([appender.append(bytes('aa'), false), appender.append(bytes('bbb'), false), appender.append(bytes('c'), false)]);
     expect(content()).toBe('aabbbc');
     expect(appender.size).toBe(6);
+  });
+
+  it('writes a batch whole when the kernel takes a few bytes a call', async () => {
+    const appender = createLogAppender(fd, 0);
+    ports.shortWrites = 3;
+    await Promise.all([appender.append(bytes('0123456789'), false), appender.append(bytes('abcdefg'), false)]);
+    expect(content()).toBe('0123456789abcdefg');
+    expect(appender.size).toBe(17);
   });
 
   it('starts counting at the size it is given', async () => {
