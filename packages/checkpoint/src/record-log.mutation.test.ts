@@ -417,6 +417,28 @@ describe('a record log, compacting', () => {
     expect(await (await openLog()).read('a')).toEqual({ id: 'a', n: 2 });
   });
 
+  it('starts no compaction of its own while one is under way', async () => {
+    const one = await frameLength();
+    const log = await openLog({ compactAtBytes: 2 * one });
+    await log.write('a', { id: 'a', n: 1 });
+    await log.write('a', { id: 'a', n: 2 });
+    await log.write('a', { id: 'a', n: 3 });
+    await log.close();
+    expect(await names()).toEqual(['records-2.log']);
+    expect(await (await openLog()).read('a')).toEqual({ id: 'a', n: 3 });
+  });
+
+  it('starts no compaction of its own once it is closing', async () => {
+    const one = await frameLength();
+    const log = await openLog({ compactAtBytes: 2 * one });
+    await log.write('a', { id: 'a', n: 1 });
+    const written = log.write('a', { id: 'a', n: 2 });
+    await log.close();
+    await written;
+    await log.close();
+    expect(await names()).toEqual(['records-1.log']);
+  });
+
   it('does not compact by itself below compactAtBytes', async () => {
     const one = await frameLength();
     const log = await openLog({ compactAtBytes: 2 * one + 1 });
