@@ -338,14 +338,14 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
       // from the disk is checked (parse, check) when read.
       const frame: FrameRef = { bytes: encode(key, value), offset: -1, length: 0 };
       frame.length = frame.bytes!.length;
-      // The index follows call order (as the file does); a failed append puts the old entry back.
-      const previous = frames.get(key);
+      // The index follows call order (as the file does); a failed append puts back what the file
+      // holds (not the entry before the call: it may have failed too, or moved in a compaction).
       setFrame(key, frame);
       try {
         await appender.append(frame.bytes!, sync(options));
         onDisk.set(key, frame);
       } catch (error) {
-        if (frames.get(key) === frame) setFrame(key, previous);
+        if (frames.get(key) === frame) setFrame(key, onDisk.get(key));
         throw new CheckpointError('WRITE_FAILED', `cannot append the record of ${key} to ${file}: ${messageOf(error)}`, { file, key }, { cause: error });
       }
       maybeCompact();
@@ -359,7 +359,7 @@ export async function openRecordLog<T>(options: RecordLogOptions<T>): Promise<Re
         await appender.append(encodeLogFrame(OP_REMOVE, key, undefined), sync(options));
         onDisk.delete(key);
       } catch (error) {
-        if (!frames.has(key)) setFrame(key, previous);
+        if (!frames.has(key)) setFrame(key, onDisk.get(key));
         throw new CheckpointError('REMOVE_FAILED', `cannot append the removal of ${key} to ${file}: ${messageOf(error)}`, { file, key }, { cause: error });
       }
       maybeCompact();
