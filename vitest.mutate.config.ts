@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// The test set of `npm run mutate`: every unit test next to the code, plus the driver tests
+// The test set of `npm run mutate` (stryker.config.json sets `related: false`: Stryker would
+// otherwise run only the tests vitest finds importing a mutated file, which misses every test
+// that reaches the code through a package name): every unit test next to the code, plus the driver tests
 // under test/ that run in this process (so Stryker's per-test coverage sees them) and touch no
 // real network namespace (a mutant that breaks teardown must not leak a namespace or a link).
 // Tests that run the CLI as a child process or need real plugins in real namespaces stay in
