@@ -219,7 +219,7 @@ describe('a first setup', () => {
   });
 
   it('keeps the selection format of the request in the record', async () => {
-    const selection = { format: 'annotation-json' as const, ignored: [] };
+    const selection = { format: 'npwg' as const, ignored: [] };
     const outcome = await reconcileSandbox(ctx, sandbox({ selection }), [net1]);
     expect(outcome.record?.selection).toEqual(selection);
   });
@@ -323,11 +323,11 @@ describe('a running sandbox', () => {
   });
 
   it('writes the record again when only the selection format changed', async () => {
-    const outcome = await reconcileSandbox(ctx, sandbox({ selection: { format: 'annotation-json', ignored: [] } }), [eth0, net1]);
+    const outcome = await reconcileSandbox(ctx, sandbox({ selection: { format: 'npwg', ignored: [] } }), [eth0, net1]);
     expect(book.writes).toHaveLength(1);
-    expect(outcome.record?.selection).toEqual({ format: 'annotation-json', ignored: [] });
+    expect(outcome.record?.selection).toEqual({ format: 'npwg', ignored: [] });
     await reconcileSandbox(ctx, sandbox(), [eth0, net1]);
-    expect(book.store.get('sb1')?.selection).toEqual({ format: 'annotation-json', ignored: [] });
+    expect(book.store.get('sb1')?.selection).toEqual({ format: 'npwg', ignored: [] });
   });
 
   it('ADDs a new attachment and DELs an unwanted one with its recorded config, leaving the rest alone', async () => {
