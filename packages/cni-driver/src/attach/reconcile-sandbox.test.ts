@@ -4,7 +4,7 @@
  * the namespace a plain file (no real namespace is touched).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChainContext } from '../chain/chain-context.ts';
@@ -243,7 +243,8 @@ describe('a first setup', () => {
   it('keeps what the rollback could not DEL in a setting-up record, and says so', async () => {
     fail('ADD beta');
     fail('DEL alpha', 'busy');
-    const error = await reconcileSandbox(ctx, sandbox(), [net1, net2]).catch((e: unknown) => e);
+    const error = await reconcileSandbox(ctx, sandbox(), [net1, net2, planned('ns/gamma', 'net3')]).catch((e: unknown) => e);
+    expect(callsOf('ADD')).toEqual(['alpha/net1', 'beta/net2']);
     expect(error).toMatchObject({ code: 'POD_SETUP_FAILED', message: expect.stringContaining('failed, rollback left 1 attachment(s) for retry: ') });
     expect(book.removed).toEqual([]);
     const kept = book.store.get('sb1')!;
@@ -304,6 +305,28 @@ describe('a first setup', () => {
     expect(states(kept)).toEqual(['net1:del-failed']);
     expect(kept.attachments[0]).toMatchObject({ delAttempts: 3 });
   });
+
+  it('ignores the backoff of a first setup: its ADDs are made at once', async () => {
+    ctx.backoff.recordFailure('sb1', net1, { code: 'PLUGIN_FAILED', message: 'earlier' }, new Date(Date.UTC(2026, 0, 1)));
+    const outcome = await reconcileSandbox(ctx, sandbox(), [net1]);
+    expect(callsOf('ADD')).toEqual(['alpha/net1']);
+    expect(outcome.failed).toEqual([]);
+  });
+
+  it('makes an attachment wanted twice twice, and records each copy once', async () => {
+    const outcome = await reconcileSandbox(ctx, sandbox(), [net1, net1]);
+    expect(callsOf('ADD')).toEqual(['alpha/net1', 'alpha/net1']);
+    expect(states(outcome.record)).toEqual(['net1:added', 'net1:added']);
+    expect(outcome.record?.attachments[0]?.result).not.toEqual(outcome.record?.attachments[1]?.result);
+  });
+
+  it('records the phase change of a record with nothing attached before removing it', async () => {
+    book.store.set('sb1', { sandboxId: 'sb1', netns, pod: { namespace: 'ns', name: 'p', uid: 'u1' }, phase: 'ready', createdAt: at(0), updatedAt: at(0), attachments: [] });
+    const outcome = await reconcileSandbox(ctx, sandbox(), []);
+    expect(book.writes.map((w) => w.phase)).toEqual(['tearing-down']);
+    expect(book.removed).toEqual(['sb1']);
+    expect(outcome.record).toBeUndefined();
+  });
 });
 
 describe('a running sandbox', () => {
@@ -358,7 +381,13 @@ describe('a running sandbox', () => {
     expect(outcome.record?.phase).toBe('ready');
     expect(states(outcome.record)).toEqual(['eth0:added*', 'net1:added']);
     expect(states(book.writes.at(-1))).toEqual(['eth0:added*', 'net1:added']);
-    expect(buildReconcileReport(outcome, ctx.backoff, 'sb1')).toMatchObject({ failed: outcome.failed, status: { failures: [expect.objectContaining({ name: 'ns/beta', attempts: 1 })] } });
+    expect(buildReconcileReport(outcome, ctx.backoff, 'sb1')).toEqual({
+      added: [],
+      removed: [],
+      repaired: [],
+      failed: outcome.failed,
+      status: expect.objectContaining({ sandboxId: 'sb1', netns, failures: [expect.objectContaining({ name: 'ns/beta', attempts: 1 })] }),
+    });
 
     // Within its backoff it waits; after it, it is tried again.
     calls.length = 0;
@@ -411,8 +440,10 @@ describe('a running sandbox', () => {
     expect(outcome.record?.phase).toBe('ready');
 
     calls.length = 0;
+    book.writes.length = 0;
     const again = await reconcileSandbox(ctx, sandbox(), [eth0]);
     expect(callsOf('DEL')).toEqual(['alpha/net1']);
+    expect(states(book.writes[0])).toEqual(['eth0:added*', 'net1:del-failed']);
     expect(again.record?.attachments[1]).toMatchObject({ state: 'del-failed', delAttempts: 2 });
     script.clear();
     const done = await reconcileSandbox(ctx, sandbox(), [eth0]);
@@ -499,6 +530,15 @@ describe('a running sandbox', () => {
     expect(callsOf('CHECK')).toEqual([]);
   });
 
+  it('verifies only the attachments recorded as added', async () => {
+    fail('DEL alpha', 'busy');
+    await reconcileSandbox(ctx, sandbox(), [eth0]);
+    ctx.verified.clear();
+    calls.length = 0;
+    await reconcileSandbox(ctx, sandbox(), [eth0]);
+    expect(callsOf('CHECK')).toEqual(['default/eth0']);
+  });
+
   it('passes a verified sandbox with nothing broken without changing it', async () => {
     ctx.verified.clear();
     clock = 3_000;
@@ -560,5 +600,99 @@ describe('namespaces and record writes', () => {
     book.failWrites = true;
     await expect(reconcileSandbox(ctx, sandbox(), [net1])).rejects.toThrow('disk full');
     expect(calls).toEqual([]);
+  });
+});
+
+/**
+ * In a path that is a namespace file but not a network namespace (`/proc/self/ns/uts`), with a
+ * fake `nsenter` first on PATH that records its arguments and answers from files: what the
+ * reconcile asks the namespace, without touching a real one.
+ */
+describe('in a namespace (a fake nsenter answers)', () => {
+  const NS = '/proc/self/ns/uts';
+  const FAKE_NSENTER = `#!/bin/sh
+printf '%s\\n' "$*" >> "$FAKE_NSENTER_DIR/calls"
+shift
+key=$(printf '%s' "$*" | tr -c 'A-Za-z0-9.-' '_')
+if [ -f "$FAKE_NSENTER_DIR/$key.err" ]; then cat "$FAKE_NSENTER_DIR/$key.err" >&2; exit 1; fi
+if [ -f "$FAKE_NSENTER_DIR/$key.out" ]; then cat "$FAKE_NSENTER_DIR/$key.out"; fi
+exit 0
+`;
+  const LINKS = ['ip', '-j', 'link', 'show'];
+  let savedPath: string | undefined;
+  const keyOf = (args: readonly string[]): string => args.join(' ').replace(/[^A-Za-z0-9.-]/g, '_');
+  const answer = (args: readonly string[], out: string): Promise<void> => writeFile(join(dir, `${keyOf(args)}.out`), out);
+  const nsenterCalls = async (): Promise<string[]> => (await readFile(join(dir, 'calls'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  const at0 = (attachments: AttachmentRecord[], phase: PodRecord['phase']): PodRecord => ({ sandboxId: 'sb1', netns: NS, pod: { namespace: 'ns', name: 'p', uid: 'u1' }, phase, createdAt: at(0), updatedAt: at(0), attachments });
+
+  beforeEach(async () => {
+    await writeFile(join(dir, 'nsenter'), FAKE_NSENTER);
+    await chmod(join(dir, 'nsenter'), 0o755);
+    savedPath = process.env['PATH'];
+    process.env['PATH'] = `${dir}:${savedPath ?? ''}`;
+    process.env['FAKE_NSENTER_DIR'] = dir;
+    await answer(LINKS, JSON.stringify([{ ifname: 'lo' }, { ifname: 'veth0123abcd' }, { ifname: 'vethcafe0001' }]));
+  });
+  afterEach(() => {
+    process.env['PATH'] = savedPath;
+    delete process.env['FAKE_NSENTER_DIR'];
+  });
+
+  it('after undoing an ADD a crash cut short, removes the links it left half-made (never a wanted interface) and warns', async () => {
+    const wantedTempName = planned('ns/beta', 'vethcafe0001');
+    book.store.set('sb1', at0([buildAttachmentRecord(net1, 'adding')], 'setting-up'));
+    await reconcileSandbox(ctx, sandbox({ netns: NS }), [wantedTempName]);
+    expect(await nsenterCalls()).toEqual([`--net=${NS} ip -j link show`, `--net=${NS} ip link delete dev veth0123abcd`]);
+    expect(warnings).toContainEqual({ obj: { sandboxId: 'sb1', links: ['veth0123abcd'] }, msg: 'removed links an interrupted ADD left half-made' });
+  });
+
+  it('sweeps nothing after DELs of attachments that were made', async () => {
+    book.store.set('sb1', at0([buildAttachmentRecord(net1, 'added'), buildAttachmentRecord(net2, 'deleting')], 'ready'));
+    ctx.verified.add('sb1');
+    await reconcileSandbox(ctx, sandbox({ netns: NS }), []);
+    expect(callsOf('DEL')).toEqual(['beta/net2', 'alpha/net1']);
+    expect(await nsenterCalls()).toEqual([]);
+  });
+
+  it('warns about nothing when there was nothing half-made', async () => {
+    await answer(LINKS, JSON.stringify([{ ifname: 'lo' }]));
+    book.store.set('sb1', at0([buildAttachmentRecord(net1, 'planned')], 'setting-up'));
+    await reconcileSandbox(ctx, sandbox({ netns: NS }), []);
+    expect(await nsenterCalls()).toEqual([`--net=${NS} ip -j link show`]);
+    expect(warnings).toEqual([]);
+  });
+
+  it('sweeps after a failed ADD in a running sandbox, and after a rollback', async () => {
+    book.store.set('sb1', at0([buildAttachmentRecord(net1, 'added')], 'ready'));
+    ctx.verified.add('sb1');
+    fail('ADD beta');
+    await reconcileSandbox(ctx, sandbox({ netns: NS }), [net1, net2]);
+    expect((await nsenterCalls()).filter((c) => c.endsWith('link show'))).toHaveLength(1);
+    book.store.delete('sb1');
+    await reconcileSandbox(ctx, sandbox({ sandboxId: 'sb2', netns: NS }), [net2]).catch(() => undefined);
+    expect((await nsenterCalls()).filter((c) => c.endsWith('link show'))).toHaveLength(2);
+  });
+
+  it('sweeps once per undone ADD: not again after a failed ADD whose DEL failed too', async () => {
+    book.store.set('sb1', at0([buildAttachmentRecord(net1, 'added'), buildAttachmentRecord(planned('ns/gamma', 'net3'), 'adding')], 'ready'));
+    ctx.verified.add('sb1');
+    fail('ADD beta');
+    fail('DEL beta');
+    const outcome = await reconcileSandbox(ctx, sandbox({ netns: NS }), [net1, net2]);
+    expect(callsOf('DEL')).toEqual(['gamma/net3', 'beta/net2']);
+    expect(states(outcome.record)).toEqual(['net1:added', 'net2:del-failed']);
+    expect((await nsenterCalls()).filter((c) => c.endsWith('link show'))).toHaveLength(1);
+  });
+
+  it('reads the interface\'s MAC for a 0.2.0 result, which has none, but not for loopback or a newer result', async () => {
+    await answer(['ip', '-j', 'link', 'show', 'dev', 'net1'], JSON.stringify([{ ifname: 'net1', address: '02:11:22:33:44:55' }]));
+    await answer(['ip', '-j', 'link', 'show', 'dev', 'lo'], JSON.stringify([{ ifname: 'lo', address: '00:00:00:00:00:00' }]));
+    script.set('ADD alpha', [{ result: { cniVersion: '0.2.0', ip4: { ip: '10.250.9.5/24' } } }]);
+    script.set('ADD lo', [{ result: { cniVersion: '0.2.0', ip4: { ip: '127.0.0.1/8' } } }]);
+    const old = planned('ns/alpha', 'net1', { configText: conf('alpha', '0.2.0'), cniVersion: '0.2.0' });
+    const lo = planned('lo', 'lo', { configText: conf('lo', '0.2.0'), cniVersion: '0.2.0', source: 'loopback', networkName: 'lo' });
+    const outcome = await reconcileSandbox(ctx, sandbox({ netns: NS }), [lo, old, net2]);
+    expect(outcome.record?.attachments.map((a) => a.mac)).toEqual([undefined, '02:11:22:33:44:55', undefined]);
+    expect(await nsenterCalls()).toEqual([`--net=${NS} ip -j link show dev net1`]);
   });
 });
