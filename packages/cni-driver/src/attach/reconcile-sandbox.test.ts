@@ -245,6 +245,7 @@ describe('a first setup', () => {
     fail('DEL alpha', 'busy');
     const error = await reconcileSandbox(ctx, sandbox(), [net1, net2, planned('ns/gamma', 'net3')]).catch((e: unknown) => e);
     expect(callsOf('ADD')).toEqual(['alpha/net1', 'beta/net2']);
+    expect(callsOf('DEL')).toEqual(['beta/net2', 'alpha/net1']);
     expect(error).toMatchObject({ code: 'POD_SETUP_FAILED', message: expect.stringContaining('failed, rollback left 1 attachment(s) for retry: ') });
     expect(book.removed).toEqual([]);
     const kept = book.store.get('sb1')!;
@@ -304,6 +305,22 @@ describe('a first setup', () => {
     expect(kept.phase).toBe('setting-up');
     expect(states(kept)).toEqual(['net1:del-failed']);
     expect(kept.attachments[0]).toMatchObject({ delAttempts: 3 });
+  });
+
+  it('names every attachment whose DEL fails in a first setup that cannot start', async () => {
+    book.store.set('sb1', {
+      sandboxId: 'sb1',
+      netns,
+      pod: { namespace: 'ns', name: 'p', uid: 'u1' },
+      phase: 'setting-up',
+      createdAt: at(0),
+      updatedAt: at(0),
+      attachments: [buildAttachmentRecord(net1, 'del-failed'), buildAttachmentRecord(net2, 'del-failed')],
+    });
+    fail('DEL alpha', 'busy a');
+    fail('DEL beta', 'busy b');
+    const error = await reconcileSandbox(ctx, sandbox(), [net1]).catch((e: unknown) => e);
+    expect((error as Error).message).toMatch(/whose DEL fails: DEL of network "ns\/beta" .*busy b.*; DEL of network "ns\/alpha" .*busy a/);
   });
 
   it('ignores the backoff of a first setup: its ADDs are made at once', async () => {
@@ -381,6 +398,7 @@ describe('a running sandbox', () => {
     expect(outcome.record?.phase).toBe('ready');
     expect(states(outcome.record)).toEqual(['eth0:added*', 'net1:added']);
     expect(states(book.writes.at(-1))).toEqual(['eth0:added*', 'net1:added']);
+    expect(book.writes.map((w) => w.phase)).toEqual(['ready', 'ready']);
     expect(buildReconcileReport(outcome, ctx.backoff, 'sb1')).toEqual({
       added: [],
       removed: [],
@@ -434,6 +452,7 @@ describe('a running sandbox', () => {
       message: expect.stringMatching(/^DEL of network "ns\/alpha" \(interface net1, plugins noop\) for pod ns\/p failed: .*busy/),
       details: expect.objectContaining({ network: 'ns/alpha', ifName: 'net1', containerId: 'sb1', pod: 'ns/p' }),
     });
+    expect(outcome.errors[0]?.cause).toMatchObject({ code: 'PLUGIN_FAILED' });
     expect(outcome.removed).toEqual([]);
     expect(states(outcome.record)).toEqual(['eth0:added*', 'net1:del-failed']);
     expect(outcome.record?.attachments[1]).toMatchObject({ delAttempts: 1, error: { code: 'PLUGIN_FAILED' } });
@@ -463,6 +482,26 @@ describe('a running sandbox', () => {
       'net2:added*,net1:added,eth0:deleting',
       'net2:added*,net1:added',
     ]);
+  });
+
+  it('writes the DEL intent of an unwanted attachment before its DEL, and its removal after', async () => {
+    await reconcileSandbox(ctx, sandbox(), [eth0]);
+    expect(book.writes.map((w) => `${w.phase} ${states(w).join(',')}`)).toEqual(['ready eth0:added*,net1:deleting', 'ready eth0:added*']);
+  });
+
+  it('names every plugin of a config whose DEL failed', async () => {
+    await reconcileSandbox(ctx, sandbox(), [eth0, net1, planned('ns/gamma', 'net3', { configText: conf('gamma', '1.0.0', ['noop', 'tuning']) })]);
+    fail('DEL gamma', 'busy');
+    const outcome = await reconcileSandbox(ctx, sandbox(), [eth0, net1]);
+    expect(outcome.errors[0]?.message).toMatch(/^DEL of network "ns\/gamma" \(interface net3, plugins noop,tuning\) for pod ns\/p failed: /);
+  });
+
+  it('keeps the old default when the new default cannot be made nor DELeted', async () => {
+    fail('ADD beta');
+    fail('DEL beta');
+    const outcome = await reconcileSandbox(ctx, sandbox(), [planned('ns/beta', 'net2', { isDefault: true }), net1]);
+    expect(callsOf('DEL')).toEqual(['beta/net2']);
+    expect(states(outcome.record)).toEqual(['net1:added', 'eth0:added*', 'net2:del-failed']);
   });
 
   it('keeps the old default when the new default cannot be made', async () => {
@@ -547,6 +586,23 @@ describe('a running sandbox', () => {
     expect(outcome.repaired).toEqual([]);
     expect(book.writes).toEqual([]);
     expect(ctx.verified.has('sb1')).toBe(true);
+  });
+});
+
+describe('a default switch where the old default is not the first attachment', () => {
+  it('detaches the old default, and only it, once the new one is made', async () => {
+    await reconcileSandbox(ctx, sandbox(), [net1, eth0]);
+    calls.length = 0;
+    book.writes.length = 0;
+    const outcome = await reconcileSandbox(ctx, sandbox(), [net1, planned('ns/beta', 'net2', { isDefault: true })]);
+    expect(calls.map((c) => `${c.command} ${c.network}`)).toEqual(['ADD beta', 'DEL default']);
+    expect(states(outcome.record)).toEqual(['net1:added', 'net2:added*']);
+    expect(book.writes.map((w) => `${w.phase} ${states(w).join(',')}`)).toEqual([
+      'ready net1:added,eth0:added*,net2:adding',
+      'ready net1:added,net2:added*,eth0:added',
+      'ready net1:added,net2:added*,eth0:deleting',
+      'ready net1:added,net2:added*',
+    ]);
   });
 });
 
@@ -671,6 +727,14 @@ exit 0
     book.store.delete('sb1');
     await reconcileSandbox(ctx, sandbox({ sandboxId: 'sb2', netns: NS }), [net2]).catch(() => undefined);
     expect((await nsenterCalls()).filter((c) => c.endsWith('link show'))).toHaveLength(2);
+  });
+
+  it('sweeps nothing after a rollback whose failed ADD could not be DELeted (the others were made, not cut short)', async () => {
+    fail('ADD beta');
+    fail('DEL beta');
+    await expect(reconcileSandbox(ctx, sandbox({ netns: NS }), [net1, net2])).rejects.toMatchObject({ code: 'POD_SETUP_FAILED' });
+    expect(callsOf('DEL')).toEqual(['beta/net2', 'alpha/net1']);
+    expect(await nsenterCalls()).toEqual([]);
   });
 
   it('sweeps once per undone ADD: not again after a failed ADD whose DEL failed too', async () => {

@@ -99,6 +99,14 @@ describe('selectReconcileSteps', () => {
     expect(steps.del).toEqual([old]);
   });
 
+  it('detaches the old default first when any of the new attachments needs its interface name', () => {
+    const old = recorded(eth0);
+    const next = planned('ns/alpha', 'net1', true);
+    const steps = selectReconcileSteps(record('ready', old), [next, planned('ns/beta', 'eth0')]);
+    expect(steps.delLast).toEqual([]);
+    expect(steps.del).toEqual([old]);
+  });
+
   it('detaches an unwanted non-default attachment at once even when the default switches', () => {
     const old = recorded(eth0);
     const side = recorded(net2);
