@@ -131,3 +131,20 @@ describe('tearDownFromCache', () => {
     expect(logs).toContainEqual(['warn', { file, reason: expect.any(String) }, 'cache file not trusted; not acted on']);
   });
 });
+
+describe('tearDownFromCache with a cached config it cannot read', () => {
+  it('reports the config error naming the cache file, and runs nothing for it', async () => {
+    await writeCachedResult(cacheDir, {
+      containerId: 'sb1',
+      configText: JSON.stringify({ cniVersion: '1.0.0', name: 'alpha', plugins: [] }),
+      ifName: 'net1',
+      networkName: 'alpha',
+      netns: '/var/run/netns/x',
+      result: undefined,
+    }, { fsync: false });
+    const errors = await tearDownFromCache({ cleanup: cleanup(), logger }, 'sb1');
+    expect(dels).toEqual([]);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toContain(`in ${buildCachePath(cacheDir, 'alpha', 'sb1', 'net1')}`);
+  });
+});

@@ -176,3 +176,13 @@ describe('findAttachmentFault in a namespace', () => {
     expect(checks).toEqual([]);
   });
 });
+
+describe('findAttachmentFault and the runtime\'s netns dirs', () => {
+  it('calls a netns gone only under /var/run/netns/ or /run/netns/ itself', async () => {
+    for (const netns of [join(dir, 'var/run/netns/x'), join(dir, 'run/netns/x'), '/run/netnsx/x', '/var/run/netns']) {
+      checks = [];
+      await expect(findAttachmentFault(chain(), record(netns), attachment())).resolves.toBeUndefined();
+      expect(checks).toHaveLength(1);
+    }
+  });
+});
