@@ -1,8 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CniResult } from '@multinet/cni-types';
+import { countSyncs } from '../../../../test/support/fsync-counter.ts';
 import { readCachedResult } from '../cache/result-cache.ts';
 import type { ChainContext } from '../chain/chain-context.ts';
 import { SILENT_LOGGER } from '../internal/logger.ts';
@@ -83,5 +84,20 @@ describe('applyDefaultRoutes', () => {
     const blocked = join(dir, 'file');
     await writeFile(blocked, '');
     await expect(applyDefaultRoutes(editor, chain({ cacheDir: blocked }), { configText, networkName: 'alpha', defaultRoutes: plan }, rt, result)).rejects.toMatchObject({ code: 'CACHE_WRITE_FAILED' });
+  });
+});
+
+describe('applyDefaultRoutes and the cache\'s durability', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('syncs the rewritten cache file only when the chain asks for synced cache writes', async () => {
+    const plan = { removeFamilies: [4] as Array<4 | 6>, gateways: [] };
+    const syncs = await countSyncs(dir);
+    await applyDefaultRoutes(editor, chain({ cacheFsync: false }), { configText, networkName: 'alpha', defaultRoutes: plan }, rt, result);
+    expect(syncs.count).toBe(0);
+    await applyDefaultRoutes(editor, chain({ cacheFsync: true }), { configText, networkName: 'alpha', defaultRoutes: plan }, rt, result);
+    expect(syncs.count).toBeGreaterThan(0);
   });
 });

@@ -191,3 +191,35 @@ describe('openRecordBook', () => {
     await book.close();
   });
 });
+
+describe('openRecordBook, more', () => {
+  let stateDir: string;
+  beforeEach(async () => {
+    stateDir = await mkdtemp(join(tmpdir(), 'multinet-record-book-more-'));
+  });
+  afterEach(async () => {
+    await rm(stateDir, { recursive: true, force: true });
+  });
+  const good = (sandboxId: string): PodRecord => ({
+    ...record({ ...attachment('net1', 'added'), networkName: 'alpha', configText: JSON.stringify({ cniVersion: '1.0.0', name: 'alpha', plugins: [{ type: 'noop' }] }) }),
+    sandboxId,
+  });
+  const silent: Logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined, child: () => silent };
+
+  it('keeps the log\'s error as the cause of RECORD_WRITE_FAILED', async () => {
+    const book = await openRecordBook(stateDir, silent);
+    await book.close();
+    const error = await book.write(good('sb1')).catch((e: unknown) => e);
+    expect((error as Error).cause).toMatchObject({ code: expect.any(String) });
+  });
+
+  it('moves the earlier version\'s records also when other files sit beside them', async () => {
+    const pods = join(stateDir, 'pods');
+    const store = await createCheckpointStore({ dir: pods, kind: POD_RECORD_KIND, version: POD_RECORD_VERSION, parse: parsePodRecord });
+    await store.write('sb1', good('sb1'));
+    await writeFile(join(pods, 'notes.txt'), 'x');
+    const book = await openRecordBook(stateDir, silent);
+    await expect(book.read('sb1')).resolves.toEqual(good('sb1'));
+    await book.close();
+  });
+});

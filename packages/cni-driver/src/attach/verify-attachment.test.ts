@@ -186,3 +186,12 @@ describe('findAttachmentFault and the runtime\'s netns dirs', () => {
     }
   });
 });
+
+describe('findAttachmentFault and a recorded result without its own version', () => {
+  it('reads the recorded result in the attachment\'s version and CHECKs with it', async () => {
+    const fake = join(dir, 'fake-netns');
+    await writeFile(fake, '');
+    await findAttachmentFault(chain(), record(fake), attachment({ result: { ips: [{ address: '10.250.9.5/24' }] } }));
+    expect(checks[0]?.stdin['prevResult']).toMatchObject({ cniVersion: '1.0.0', ips: [{ address: '10.250.9.5/24' }] });
+  });
+});
