@@ -10,13 +10,14 @@ const plugins: ReadonlyMap<string, CatalogPlugin> = new Map([['noop', { name: 'n
 
 describe('buildCatalogSnapshot', () => {
   it('loads networks in entry order, the first being the default, and passes plugins and generation through', () => {
+    const a = list('a');
     const entries: ConfFileEntry[] = [
       { file: '/net.d/10-b.conflist', list: list('b') },
-      { file: '/net.d/20-a.conflist', list: list('a') },
+      { file: '/net.d/20-a.conflist', list: a },
     ];
     const snapshot = buildCatalogSnapshot(entries, plugins, 7);
     expect([...snapshot.networks.keys()]).toEqual(['b', 'a']);
-    expect(snapshot.networks.get('a')).toEqual({ name: 'a', file: '/net.d/20-a.conflist', list: entries[1]!.list });
+    expect(snapshot.networks.get('a')).toEqual({ name: 'a', file: '/net.d/20-a.conflist', list: a });
     expect(snapshot.defaultNetwork?.name).toBe('b');
     expect(snapshot.defaultNetwork?.file).toBe('/net.d/10-b.conflist');
     expect(snapshot.problems).toEqual([]);
