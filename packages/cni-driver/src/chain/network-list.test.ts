@@ -18,6 +18,7 @@ import { delNetworkList } from './del-network-list.ts';
 import { gcNetworkList } from './gc-network-list.ts';
 import { getStatusNetworkList } from './status-network-list.ts';
 import { getVersionInfo, validateNetworkList } from './version-info.ts';
+import { createCniConfig, type CniConfig, type CniConfigOptions } from './cni-config.ts';
 
 /** One plugin call the fake executor saw. */
 interface FakeCall {
@@ -589,5 +590,147 @@ describe('versions', () => {
       { code: 'VERSION_INCOMPATIBLE', details: { plugin: 'third' } },
     ]);
     expect(commands(executor.calls)).toEqual(['VERSION:first', 'VERSION:second', 'VERSION:third']);
+  });
+});
+
+describe('createCniConfig', () => {
+  const open = (executor: PluginExecutor, extra: Partial<CniConfigOptions> = {}): CniConfig =>
+    createCniConfig({ pluginDirs: [join(dir, 'bin')], cacheDir: join(dir, 'cache'), executor, baseEnv: { FROM_BASE: 'yes' }, logger, ...extra });
+
+  it.each([
+    ['pluginDirs[1]', { pluginDirs: ['/opt/cni/bin', 'relative/bin'] }],
+    ['cacheDir', { cacheDir: 'var/lib/cni' }],
+    ['timeoutMs', { timeoutMs: 0 }],
+    ['timeoutMs', { timeoutMs: 2 ** 31 }],
+    ['killGraceMs', { killGraceMs: -1 }],
+    ['maxOutputBytes', { maxOutputBytes: 0 }],
+  ] as const)('refuses a bad %s with a TypeError naming it', (option, bad) => {
+    expect(() => createCniConfig({ pluginDirs: ['/opt/cni/bin'], executor: createFakeExecutor(), ...bad })).toThrow(TypeError);
+    expect(() => createCniConfig({ pluginDirs: ['/opt/cni/bin'], executor: createFakeExecutor(), ...bad })).toThrow(`\`${option}\``);
+  });
+
+  it("uses libcni's cache dir and the plugin-call defaults when none are given", async () => {
+    const executor = createFakeExecutor();
+    const cni = createCniConfig({ pluginDirs: [join(dir, 'bin')], executor });
+    expect(cni.context.cacheDir).toBe('/var/lib/cni');
+    await cni.getStatusNetworkList(chain('1.1.0', ['first']));
+    expect(executor.calls[0]!.request).toMatchObject({ timeoutMs: 60_000, killGraceMs: 2_000, maxOutputBytes: 4 * 1024 * 1024 });
+    expect(executor.calls[0]!.request.signal).toBeUndefined();
+  });
+
+  it('passes the limits it is given to every plugin call', async () => {
+    const executor = createFakeExecutor();
+    await open(executor, { timeoutMs: 111, killGraceMs: 22, maxOutputBytes: 333 }).getStatusNetworkList(chain('1.1.0', ['first']));
+    expect(executor.calls[0]!.request).toMatchObject({ timeoutMs: 111, killGraceMs: 22, maxOutputBytes: 333 });
+  });
+
+  it('adds the CNI variables to a copy of the process env taken at creation, when no base env is given', async () => {
+    process.env['MULTINET_CHAIN_TEST'] = 'at-creation';
+    try {
+      const executor = createFakeExecutor();
+      const cni = createCniConfig({ pluginDirs: [join(dir, 'bin')], cacheDir: join(dir, 'cache'), executor });
+      process.env['MULTINET_CHAIN_TEST'] = 'later';
+      await cni.getStatusNetworkList(chain('1.1.0', ['first']));
+      expect(executor.calls[0]!.request.env).toMatchObject({ MULTINET_CHAIN_TEST: 'at-creation', PATH: process.env['PATH'], CNI_COMMAND: 'STATUS' });
+    } finally {
+      delete process.env['MULTINET_CHAIN_TEST'];
+    }
+  });
+
+  it('keeps its own copy of the plugin dirs', async () => {
+    const pluginDirs = [join(dir, 'bin')];
+    const executor = createFakeExecutor();
+    const cni = createCniConfig({ pluginDirs, cacheDir: join(dir, 'cache'), executor });
+    pluginDirs[0] = '/nowhere';
+    await cni.getStatusNetworkList(chain('1.1.0', ['first']));
+    expect(executor.calls[0]!.request.path).toBe(join(dir, 'bin', 'first'));
+  });
+
+  it('fsyncs cache writes unless cacheFsync is false', async () => {
+    const syncs = await countSyncs(dir);
+    await open(createFakeExecutor(), { cacheFsync: false }).addNetworkList(chain('1.0.0'), rt);
+    expect(syncs.count).toBe(0);
+    await open(createFakeExecutor()).addNetworkList(chain('1.0.0'), { ...rt, ifName: 'eth1' });
+    expect(syncs.count).toBeGreaterThan(0);
+  });
+
+  it("hands every call's signal to the plugin runs", async () => {
+    const executor = createFakeExecutor((call) => (call.command === 'VERSION' ? { stdout: JSON.stringify({ cniVersion: '1.1.0', supportedVersions: ['1.1.0'] }) } : undefined));
+    const cni = open(executor);
+    const signal = new AbortController().signal;
+    const list = chain('1.1.0', ['first']);
+    await cni.addNetworkList(list, rt, { signal });
+    await cni.checkNetworkList(list, rt, { signal });
+    await cni.delNetworkList(list, rt, { signal });
+    await cni.gcNetworkList(list, undefined, { signal });
+    await cni.getStatusNetworkList(list, { signal });
+    await cni.getVersionInfo('first', { signal });
+    await cni.validateNetworkList(list, { signal });
+    expect(commands(executor.calls)).toEqual(['ADD:first', 'CHECK:first', 'DEL:first', 'GC:first', 'STATUS:first', 'VERSION:first', 'VERSION:first']);
+    expect(executor.calls.every((c) => c.request.signal === signal)).toBe(true);
+    await cni.getStatusNetworkList(list, {});
+    expect(executor.calls.at(-1)!.request.signal).toBeUndefined();
+  });
+
+  it('refuses capability args of the wrong shape on ADD and CHECK before any plugin runs, but not on DEL', async () => {
+    const executor = createFakeExecutor();
+    const cni = open(executor);
+    const bad = { ...rt, capabilityArgs: { portMappings: 'x' } };
+    await expect(cni.addNetworkList(chain('1.0.0'), bad)).rejects.toMatchObject({ code: 'CAPABILITY_ARGS_INVALID', details: { containerId: 'c0ffee', ifName: 'eth0' } });
+    await expect(cni.checkNetworkList(chain('1.0.0'), bad)).rejects.toMatchObject({ code: 'CAPABILITY_ARGS_INVALID', details: { containerId: 'c0ffee', ifName: 'eth0' } });
+    expect(executor.calls).toEqual([]);
+    await cni.delNetworkList(chain('1.0.0'), bad);
+    expect(commands(executor.calls)).toEqual(['DEL:second', 'DEL:first']);
+  });
+
+  it('logs to the logger it is given', async () => {
+    await mkdir(join(dir, 'cache', 'results'), { recursive: true });
+    await writeFile(cachePath(), 'garbage');
+    await open(createFakeExecutor()).delNetworkList(chain('1.0.0'), rt);
+    expect(logger.warnings.map((w) => w.msg)).toEqual(['ignoring a corrupt result cache entry on DEL']);
+  });
+
+  it('lists cached attachments, all or those of one container', async () => {
+    const cni = open(createFakeExecutor());
+    await cni.addNetworkList(chain('1.0.0'), rt);
+    await cni.addNetworkList(chain('1.0.0'), { ...rt, containerId: 'other' });
+    expect((await cni.getCachedAttachments()).map((a) => a.containerId)).toEqual(['c0ffee', 'other']);
+    expect(await cni.getCachedAttachments('other')).toMatchObject([{ containerId: 'other', network: 'net', ifName: 'eth0', netns: rt.netns }]);
+  });
+
+  it('reads the cached result of an attachment converted to the list version', async () => {
+    const cni = open(createFakeExecutor());
+    await cni.addNetworkList(chain('1.0.0'), rt);
+    expect(await cni.getNetworkListCachedResult(chain('0.4.0'), rt)).toMatchObject({ cniVersion: '0.4.0', interfaces: [{ name: 'second' }], ips: [{ version: '4' }] });
+    expect(await cni.getNetworkListCachedResult(chain('1.0.0'), { ...rt, ifName: 'eth9' })).toBeUndefined();
+  });
+
+  it('reads the cached config of an attachment with the runtime conf ADD was given', async () => {
+    const cni = open(createFakeExecutor());
+    const list = chain('1.0.0');
+    await cni.addNetworkList(list, { ...rt, capabilityArgs: { portMappings: [{ hostPort: 80 }] } });
+    const query: RuntimeConf = { containerId: 'c0ffee', netns: '/other/ns', ifName: 'eth0', args: [['X', 'y']] };
+    expect(await cni.getNetworkListCachedConfig(list, query)).toEqual({
+      configText: list.bytes,
+      rt: { containerId: 'c0ffee', netns: '/other/ns', ifName: 'eth0', args: [['K8S_POD_NAME', 'web']], capabilityArgs: { portMappings: [{ hostPort: 80 }] } },
+    });
+  });
+
+  it('keeps the caller args when the cached record has none, and has no config for a missing or legacy entry', async () => {
+    const cni = open(createFakeExecutor());
+    const list = chain('1.0.0');
+    await cni.addNetworkList(list, { containerId: 'c0ffee', netns: '/ns', ifName: 'eth0' });
+    const query: RuntimeConf = { containerId: 'c0ffee', netns: '/ns', ifName: 'eth0', args: [['X', 'y']] };
+    expect((await cni.getNetworkListCachedConfig(list, query))?.rt.args).toEqual([['X', 'y']]);
+    expect(await cni.getNetworkListCachedConfig(list, { ...query, ifName: 'eth5' })).toBeUndefined();
+    await writeFile(cachePath(), JSON.stringify({ cniVersion: '1.0.0', ips: [{ address: '10.0.0.2/24' }] }), { mode: 0o600 });
+    expect(await cni.getNetworkListCachedConfig(list, query)).toBeUndefined();
+    expect(await cni.getNetworkListCachedResult(list, query)).toMatchObject({ cniVersion: '1.0.0', ips: [{ address: '10.0.0.2/24' }] });
+  });
+
+  it('has no cached result for a record ADD wrote without one', async () => {
+    const cni = open(createFakeExecutor());
+    await writeCachedResult(join(dir, 'cache'), { containerId: rt.containerId, configText: chain('1.0.0').bytes, ifName: rt.ifName, networkName: 'net', netns: rt.netns }, { fsync: false });
+    expect(await cni.getNetworkListCachedResult(chain('1.0.0'), rt)).toBeUndefined();
   });
 });
