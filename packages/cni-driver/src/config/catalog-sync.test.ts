@@ -3,13 +3,15 @@
  * fires by hand (so "the watcher said nothing" is deterministic), and without watching.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { chmod, mkdir, mkdtemp, rename, rm, unlink, utimes, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rename, rm, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DirChange } from '../watch/chokidar-watcher.ts';
 import { createCatalog, type Catalog, type CatalogOptions } from './catalog.ts';
 
-const watchers = vi.hoisted(() => [] as Array<{ dirs: readonly string[]; onChange: (change: DirChange) => void; close: () => Promise<void>; closed: boolean; ready: Promise<void> }>);
+const watchers = vi.hoisted(
+  () => [] as Array<{ dirs: readonly string[]; onChange: (change: DirChange) => void; close: () => Promise<void>; closed: boolean; failClose: boolean; ready: Promise<void> }>,
+);
 
 vi.mock('../watch/chokidar-watcher.ts', () => ({
   createDirWatcher: (dirs: readonly string[], onChange: (change: DirChange) => void) => {
@@ -17,9 +19,11 @@ vi.mock('../watch/chokidar-watcher.ts', () => ({
       dirs: [...dirs],
       onChange,
       closed: false,
+      failClose: false,
       ready: Promise.resolve(),
       close: async () => {
         watcher.closed = true;
+        if (watcher.failClose) throw new Error('close failed');
       },
     };
     watchers.push(watcher);
@@ -34,6 +38,7 @@ let confDir: string;
 let binDir: string;
 let catalogs: Catalog[];
 let warnings: Array<Record<string, unknown>>;
+let warningMessages: string[];
 let infos: string[];
 
 beforeEach(async () => {
@@ -45,6 +50,7 @@ beforeEach(async () => {
   catalogs = [];
   watchers.length = 0;
   warnings = [];
+  warningMessages = [];
   infos = [];
 });
 
@@ -54,7 +60,12 @@ afterEach(async () => {
 });
 
 function open(watch: boolean, extra: Partial<CatalogOptions> = {}): Catalog {
-  const logger = { warn: (obj: Record<string, unknown>) => warnings.push(obj), info: (_obj: unknown, msg?: string) => infos.push(String(msg)) };
+  const logger = {
+    warn: (obj: Record<string, unknown>, msg?: string) => {
+      warnings.push(obj);
+      warningMessages.push(String(msg));
+    },
+    info: (_obj: unknown, msg?: string) => infos.push(String(msg)) };
   const catalog = createCatalog({ confDir, pluginDirs: [binDir], watch, logger, ...extra });
   catalogs.push(catalog);
   return catalog;
@@ -266,6 +277,33 @@ describe('a watching catalog', () => {
     expect(names(catalog)).toEqual(['z', 'y']);
   });
 
+  it('logs a failure to close the watcher of a replaced dir, and goes on', async () => {
+    const catalog = open(true);
+    await catalog.sync();
+    watcher().failClose = true;
+    const replacement = join(dir, 'net.d-new');
+    await mkdir(replacement);
+    await writeFile(join(replacement, '10-a.conflist'), conflist('a'));
+    await rename(confDir, join(dir, 'net.d-old'));
+    await rename(replacement, confDir);
+    await catalog.sync();
+    expect(names(catalog)).toEqual(['a']);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(warningMessages).toEqual(['closing the watcher of a replaced dir failed']);
+    expect(warnings).toEqual([{ component: 'catalog', err: expect.objectContaining({ message: 'close failed' }) }]);
+  });
+
+  it('reads everything again when a missing conf dir is created', async () => {
+    await rm(confDir, { recursive: true });
+    const catalog = open(true);
+    await catalog.sync();
+    await mkdir(confDir);
+    await writeFile(join(confDir, '10-a.conflist'), conflist('a'));
+    await catalog.sync();
+    expect(names(catalog)).toEqual(['a']);
+    expect(watchers).toHaveLength(2);
+  });
+
   it('makes no new watcher while the dirs stay the same', async () => {
     const catalog = open(true);
     await catalog.sync();
@@ -289,6 +327,39 @@ describe('a catalog that does not watch', () => {
     await catalog.ready;
     await catalog.close();
     expect(watchers).toEqual([]);
+  });
+
+  it('makes no watcher when a dir is replaced either, and still sees the new contents', async () => {
+    const catalog = open(false);
+    await catalog.sync();
+    await rm(confDir, { recursive: true });
+    await mkdir(confDir);
+    await writeFile(join(confDir, '10-a.conflist'), conflist('a'));
+    await catalog.sync();
+    expect(names(catalog)).toEqual(['a']);
+    expect(watchers).toEqual([]);
+    expect(infos).toEqual([]);
+  });
+
+  it('reports a conf file that cannot be read with the read error', async () => {
+    // A regular file of size 0 whose read fails (EIO: nothing is mapped at address 0).
+    await symlink('/proc/self/mem', join(confDir, '10-mem.conf'));
+    await writeFile(join(confDir, '20-a.conflist'), conflist('a'));
+    const snapshot = await open(false).sync();
+    expect(names(catalogs[0]!)).toEqual(['a']);
+    expect(snapshot.problems).toEqual([{ file: join(confDir, '10-mem.conf'), code: 'CONFIG_INVALID', message: expect.stringContaining('EIO') }]);
+  });
+
+  it('drops a loaded file that is replaced by a directory', async () => {
+    await writeFile(join(confDir, '10-a.conflist'), conflist('a'));
+    await writeFile(join(confDir, '20-b.conflist'), conflist('b'));
+    const catalog = open(false);
+    await catalog.sync();
+    await unlink(join(confDir, '10-a.conflist'));
+    await mkdir(join(confDir, '10-a.conflist'));
+    const snapshot = await catalog.sync();
+    expect(names(catalog)).toEqual(['b']);
+    expect(snapshot.generation).toBe(2);
   });
 
   it('starts from an empty snapshot of generation 0', () => {
@@ -444,6 +515,17 @@ describe('a catalog that does not watch', () => {
     expect(gone.plugins.size).toBe(0);
   });
 
+  it('sees a plugin renamed, though the number of plugins stays the same', async () => {
+    await writeFile(join(binDir, 'a'), '', { mode: 0o755 });
+    await writeFile(join(binDir, 'b'), '', { mode: 0o755 });
+    const catalog = open(false);
+    await catalog.sync();
+    await rename(join(binDir, 'b'), join(binDir, 'c'));
+    const snapshot = await catalog.sync();
+    expect([...snapshot.plugins.keys()].sort()).toEqual(['a', 'c']);
+    expect(snapshot.generation).toBe(2);
+  });
+
   it('stops calling a reload listener once it unsubscribes', async () => {
     const catalog = open(false);
     const seen: number[] = [];
@@ -467,5 +549,31 @@ describe('a catalog that does not watch', () => {
     await writeFile(join(confDir, '20-b.conflist'), conflist('b'));
     const third = await catalog.sync();
     expect(third.generation).toBe(2);
+  });
+
+  it('fails the sync whose reload listener throws, still runs the sync queued behind it, and leaves no unhandled rejection', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await writeFile(join(confDir, '10-a.conflist'), conflist('a'));
+      const catalog = open(false);
+      let calls = 0;
+      catalog.onReload(() => {
+        calls += 1;
+        throw new Error('listener failed');
+      });
+      const first = catalog.sync();
+      const second = catalog.sync();
+      await expect(first).rejects.toThrow('listener failed');
+      const snapshot = await second;
+      expect([...snapshot.networks.keys()]).toEqual(['a']);
+      expect(snapshot).toBe(catalog.snapshot);
+      expect(calls).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });
