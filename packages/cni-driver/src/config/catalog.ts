@@ -307,9 +307,12 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
   function sync(): Promise<CatalogSnapshot> {
     const run = (inFlight ?? Promise.resolve(snapshot)).then(syncNow, syncNow);
     inFlight = run;
-    void run.finally(() => {
+    // Both ways, so a failed sync (a throwing reload listener) is the caller's rejection only, not
+    // also an unhandled one of a `finally` copy.
+    const settle = (): void => {
       if (inFlight === run) inFlight = undefined;
-    });
+    };
+    void run.then(settle, settle);
     return run;
   }
 
