@@ -87,6 +87,9 @@ function createMemoryBook(): RecordBook & { writes: PodRecord[]; removed: string
       return { records: [...store.values()], problems: [] };
     },
     async close() {},
+    get heldInMemory() {
+      return store.size;
+    },
   };
   return book;
 }
