@@ -1,0 +1,338 @@
+/**
+ * The driver's shared parts: options, taking the state dir, DEL's result from the record, the
+ * result cache, sync and close. Driven through `createDriverCore` and `createCniDriver` with the
+ * fixture noop plugin and namespace paths that do not exist.
+ */
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openRecordBook } from '../attach/record-book.ts';
+import { SILENT_LOGGER } from '../internal/logger.ts';
+import { createExecaExecutor } from '../invoke/execa-executor.ts';
+import type { PluginExecutor } from '../invoke/plugin-executor.ts';
+import { createStaticObjectSource, type StaticObjectSource } from '../objects/static-source.ts';
+import { createCniDriver } from './create-cni-driver.ts';
+import type { CniDriver, CniDriverOptions } from './driver-api.ts';
+import { createDriverCore } from './driver-core.ts';
+import type { PodSandbox } from './pod-types.ts';
+
+const PLUGIN_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fake-runtime', 'fixtures', 'plugins');
+const ALPHA = 'alpha.network.k8s.io/networks';
+
+let dir: string;
+let confDir: string;
+let stateDir: string;
+let objects: StaticObjectSource;
+let drivers: CniDriver[];
+
+const controlOf = (net: string) => join(dir, `${net}.json`);
+const logOf = async (net: string): Promise<Array<{ command: string; env: Record<string, string>; stdin: string }>> =>
+  (await readFile(`${controlOf(net)}.log`, 'utf8').catch(() => ''))
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as { command: string; env: Record<string, string>; stdin: string });
+const callsOf = async (net: string, command: string) => (await logOf(net)).filter((e) => e.command === command);
+
+async function writeConf(file: string, name: string, cniVersion: string, type = 'noop'): Promise<void> {
+  await writeFile(join(confDir, file), JSON.stringify({ cniVersion, name, plugins: [{ type, debugFile: controlOf(name) }] }));
+}
+
+function openDriver(patch: Partial<CniDriverOptions> = {}): CniDriver {
+  const driver = createCniDriver({ confDir, pluginDirs: [PLUGIN_DIR], stateDir, objectSource: objects, executor: createExecaExecutor(), watch: false, loopback: false, ...patch });
+  drivers.push(driver);
+  return driver;
+}
+
+const sandbox = (name: string, networks: string): PodSandbox => ({
+  sandboxId: `${name}-sandbox`,
+  netns: join(dir, 'netns', name),
+  pod: { namespace: 'default', name, uid: `uid-${name}`, annotations: { [ALPHA]: networks } },
+});
+
+/** A logger without `child` that keeps every call. */
+function recordingLogger() {
+  const calls: Array<{ level: string; obj: Record<string, unknown>; msg: string | undefined }> = [];
+  const at = (level: string) => (obj: Record<string, unknown>, msg?: string) => calls.push({ level, obj, msg });
+  return { calls, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
+const exists = (path: string) => stat(path).then(
+  () => true,
+  () => false,
+);
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'multinet-core-'));
+  confDir = join(dir, 'net.d');
+  stateDir = join(dir, 'state');
+  await mkdir(confDir);
+  await writeConf('10-dbnet.conflist', 'dbnet', '1.0.0');
+  await writeConf('20-othernet.conflist', 'othernet', '0.4.0');
+  objects = createStaticObjectSource([
+    { namespace: 'default', name: 'dbnet' },
+    { namespace: 'default', name: 'othernet' },
+    { namespace: 'default', name: 'thick', plugin: 'thick-plugin' },
+  ]);
+  drivers = [];
+});
+
+afterEach(async () => {
+  await Promise.all(drivers.map((d) => d.close({ abort: true })));
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('options', () => {
+  it('refuses a relative stateDir or cacheDir, naming the option', () => {
+    expect(() => createDriverCore({ stateDir: 'state' })).toThrow(new TypeError('Expected `stateDir` to be an absolute path, got `"state"`'));
+    expect(() => createDriverCore({ stateDir: '/var/lib/multinet', cacheDir: 'cache' })).toThrow(new TypeError('Expected `cacheDir` to be an absolute path, got `"cache"`'));
+  });
+
+  it('refuses a limit that is not positive, naming the option', () => {
+    expect(() => createDriverCore({ stateDir: '/var/lib/multinet', maxConcurrentPods: 0 })).toThrow(new TypeError('Expected `maxConcurrentPods` to be a positive number, got `0`'));
+    expect(() => createDriverCore({ stateDir: '/var/lib/multinet', maxNetworksPerPod: -1, executor: createExecaExecutor() })).toThrow(
+      new TypeError('Expected `maxNetworksPerPod` to be a positive number, got `-1`'),
+    );
+  });
+
+  it.each([-1, Number.NaN, Number.POSITIVE_INFINITY])('refuses lockWaitMs %s', (lockWaitMs) => {
+    expect(() => createDriverCore({ stateDir: '/var/lib/multinet', lockWaitMs })).toThrow(
+      new TypeError(`Expected \`lockWaitMs\` to be a non-negative number, got \`${JSON.stringify(lockWaitMs)}\``),
+    );
+  });
+
+  it.each([0, 1, 2500])('accepts lockWaitMs %s', (lockWaitMs) => {
+    expect(() => createDriverCore({ stateDir: '/var/lib/multinet', lockWaitMs, executor: createExecaExecutor() })).not.toThrow();
+  });
+
+  it('accepts the two durabilities and refuses any other', () => {
+    expect(() => createDriverCore({ stateDir: '/var/lib/multinet', durability: 'power-loss', executor: createExecaExecutor() })).not.toThrow();
+    expect(() => createDriverCore({ stateDir: '/var/lib/multinet', durability: 'process-crash', executor: createExecaExecutor() })).not.toThrow();
+    expect(() => createDriverCore({ stateDir: '/var/lib/multinet', durability: 'fsync' as 'power-loss' })).toThrow(
+      new TypeError('Expected `durability` to be "power-loss" or "process-crash", got `"fsync"`'),
+    );
+  });
+
+  it('defaults to /etc/cni/net.d, /opt/cni/bin, loopback, 64 networks per pod and no kubeconfig', () => {
+    const core = createDriverCore({ stateDir: '/var/lib/multinet', executor: createExecaExecutor() });
+    expect([core.confDir, core.cni.context.pluginDirs, core.loopback, core.maxNetworksPerPod, core.kubeconfig]).toEqual(['/etc/cni/net.d', ['/opt/cni/bin'], true, 64, undefined]);
+  });
+
+  it('keeps the dirs, loopback, limit and kubeconfig it is given', () => {
+    const core = createDriverCore({
+      stateDir: '/var/lib/multinet',
+      confDir: '/srv/net.d',
+      pluginDirs: ['/srv/bin', '/srv/bin2'],
+      loopback: false,
+      maxNetworksPerPod: 3,
+      kubeconfig: '/srv/kubeconfig',
+      executor: createExecaExecutor(),
+    });
+    expect([core.confDir, core.stateDir, core.cni.context.pluginDirs, core.loopback, core.maxNetworksPerPod, core.kubeconfig]).toEqual([
+      '/srv/net.d',
+      '/var/lib/multinet',
+      ['/srv/bin', '/srv/bin2'],
+      false,
+      3,
+      '/srv/kubeconfig',
+    ]);
+  });
+
+  it('runs plugins with the executor it is given', () => {
+    const executor = createExecaExecutor();
+    expect(createDriverCore({ stateDir: '/var/lib/multinet', executor }).cni.context.executor).toBe(executor);
+  });
+
+  it('logs through a child of the given logger, tagged cni-driver', () => {
+    const { calls, logger } = recordingLogger();
+    createDriverCore({ stateDir: '/var/lib/multinet', executor: createExecaExecutor(), logger }).logger.warn({ x: 1 }, 'hello');
+    expect(calls).toEqual([{ level: 'warn', obj: { component: 'cni-driver', x: 1 }, msg: 'hello' }]);
+  });
+});
+
+describe('taking the state dir', () => {
+  it.each([['pods'], ['records'], ['cache'], [join('cache', 'results')]])('refuses a group-writable %s dir under the state dir with STATE_DIR_UNSAFE', async (sub) => {
+    await mkdir(join(stateDir, sub), { recursive: true, mode: 0o700 });
+    await chmod(join(stateDir, sub), 0o777);
+    const driver = openDriver();
+    await expect(driver.listSandboxes()).rejects.toMatchObject({ code: 'STATE_DIR_UNSAFE', message: expect.stringContaining(join(stateDir, sub)) });
+  });
+
+  it('checks the results dir of a cacheDir of its own', async () => {
+    const cacheDir = join(dir, 'cache');
+    await mkdir(join(cacheDir, 'results'), { recursive: true, mode: 0o700 });
+    await chmod(join(cacheDir, 'results'), 0o777);
+    await expect(openDriver({ cacheDir }).listSandboxes()).rejects.toMatchObject({ code: 'STATE_DIR_UNSAFE', message: expect.stringContaining(join(cacheDir, 'results')) });
+  });
+
+  it('removes the temp files of interrupted writes in the state dir and the results dir, and says so', async () => {
+    await mkdir(join(stateDir, 'cache', 'results'), { recursive: true, mode: 0o700 });
+    await writeFile(join(stateDir, '.owner.json.1234.tmp'), '{');
+    await writeFile(join(stateDir, 'cache', 'results', '.dbnet-web-eth0.5678.tmp'), '{');
+    const { calls, logger } = recordingLogger();
+    await openDriver({ logger }).listSandboxes();
+    expect(await exists(join(stateDir, '.owner.json.1234.tmp'))).toBe(false);
+    expect(await exists(join(stateDir, 'cache', 'results', '.dbnet-web-eth0.5678.tmp'))).toBe(false);
+    expect(calls.filter((c) => c.msg === 'removed temp files of interrupted writes').map((c) => (c.obj['files'] as string[]).sort())).toEqual([['.dbnet-web-eth0.5678.tmp', '.owner.json.1234.tmp']]);
+  });
+
+  it('logs nothing about temp files when there were none', async () => {
+    const { calls, logger } = recordingLogger();
+    await openDriver({ logger }).listSandboxes();
+    expect(calls.filter((c) => c.level === 'info' || c.level === 'warn')).toEqual([]);
+  });
+
+  it('takes the state dir once for every operation', async () => {
+    const driver = openDriver();
+    await Promise.all([driver.listSandboxes(), driver.setUpPod(sandbox('a', 'dbnet')), driver.setUpPod(sandbox('b', 'dbnet'))]);
+    expect((await driver.listSandboxes()).map((s) => s.sandboxId).sort()).toEqual(['a-sandbox', 'b-sandbox']);
+  });
+
+  it('tries again to take a state dir that was locked when the last try failed', async () => {
+    const first = openDriver();
+    await first.listSandboxes();
+    const second = openDriver();
+    await expect(second.listSandboxes()).rejects.toMatchObject({ code: 'STATE_DIR_LOCKED' });
+    await first.close();
+    await expect(second.listSandboxes()).resolves.toEqual([]);
+  });
+
+  it('negotiates the version of a thick plugin with the chain of the owner', async () => {
+    const driver = openDriver();
+    const status = await driver.setUpPod(sandbox('web', 'thick'));
+    expect(status.networks.map((n) => [n.name, n.interface])).toEqual([['default/thick', 'eth0']]);
+  });
+});
+
+describe('DEL takes the ADD result from the pod record', () => {
+  it('gives each DEL the result of its own attachment', async () => {
+    const driver = openDriver();
+    const status = await driver.setUpPod(sandbox('web', 'dbnet@eth0,dbnet@net1'));
+    const ipOf = Object.fromEntries(status.networks.map((n) => [n.interface, n.ips[0]]));
+    expect(ipOf['net1']).not.toBe(ipOf['eth0']);
+    await driver.tearDownPod('web-sandbox');
+    const dels = (await callsOf('dbnet', 'DEL')).map((d) => [d.env['CNI_IFNAME'], (JSON.parse(d.stdin) as { prevResult?: { ips: Array<{ address: string }> } }).prevResult?.ips[0]?.address]);
+    expect(dels).toEqual([
+      ['net1', `${ipOf['net1']}/17`],
+      ['eth0', `${ipOf['eth0']}/17`],
+    ]);
+  });
+
+  it('gives DEL the result in the config\'s version', async () => {
+    const driver = openDriver();
+    await driver.setUpPod(sandbox('web', 'othernet'));
+    await driver.tearDownPod('web-sandbox');
+    const [del] = await callsOf('othernet', 'DEL');
+    expect(JSON.parse(del!.stdin).prevResult).toMatchObject({ cniVersion: '0.4.0', ips: [expect.objectContaining({ version: '4' })] });
+  });
+
+  it('runs DEL without a prevResult, and warns, when the recorded result does not parse', async () => {
+    const first = openDriver();
+    await first.setUpPod(sandbox('web', 'dbnet'));
+    await first.close();
+    const book = await openRecordBook(stateDir, SILENT_LOGGER);
+    const record = (await book.read('web-sandbox'))!;
+    await book.write({ ...record, attachments: record.attachments.map((a) => ({ ...a, result: { cniVersion: '1.0.0', ips: 'not a list' } })) });
+    await book.close();
+    const { calls, logger } = recordingLogger();
+    await openDriver({ logger }).tearDownPod('web-sandbox');
+    const [del] = await callsOf('dbnet', 'DEL');
+    expect(JSON.parse(del!.stdin)).not.toHaveProperty('prevResult');
+    expect(calls.filter((c) => c.msg === 'DEL goes on without the unusable result of the pod record').map((c) => [c.obj['network'], c.obj['ifName'], (c.obj['err'] as { code?: string }).code])).toEqual([
+      ['dbnet', 'eth0', 'RESULT_INVALID'],
+    ]);
+  });
+
+  it('runs DEL without a prevResult, and without a warning, for an attachment recorded without a result', async () => {
+    const first = openDriver();
+    await first.setUpPod(sandbox('web', 'dbnet'));
+    await first.close();
+    const book = await openRecordBook(stateDir, SILENT_LOGGER);
+    const record = (await book.read('web-sandbox'))!;
+    await book.write({ ...record, attachments: record.attachments.map(({ result: _result, ...a }) => a) });
+    await book.close();
+    const { calls, logger } = recordingLogger();
+    await openDriver({ logger, libcniCache: true }).tearDownPod('web-sandbox');
+    const [del] = await callsOf('dbnet', 'DEL');
+    expect(JSON.parse(del!.stdin)).not.toHaveProperty('prevResult');
+    expect(calls.filter((c) => c.level === 'warn')).toEqual([]);
+  });
+});
+
+describe('the libcni result cache', () => {
+  it('is not written unless asked for', async () => {
+    await openDriver().setUpPod(sandbox('web', 'dbnet'));
+    expect(await readdir(join(stateDir, 'cache', 'results')).catch(() => [])).toEqual([]);
+  });
+
+  it('is written when asked for, and a sandbox whose record was lost is torn down from it', async () => {
+    const first = openDriver({ libcniCache: true });
+    await first.setUpPod(sandbox('web', 'dbnet'));
+    expect(await readdir(join(stateDir, 'cache', 'results'))).toHaveLength(1);
+    const [add] = await callsOf('dbnet', 'ADD');
+    await first.close();
+    await rm(join(stateDir, 'records'), { recursive: true });
+    await openDriver({ libcniCache: true }).tearDownPod('web-sandbox');
+    const [del] = await callsOf('dbnet', 'DEL');
+    expect(del!.env['CNI_IFNAME']).toBe(add!.env['CNI_IFNAME']);
+    expect(JSON.parse(del!.stdin).prevResult).toMatchObject({ cniVersion: '1.0.0', ips: [expect.objectContaining({ address: expect.any(String) })] });
+  });
+});
+
+describe('sync', () => {
+  it('reports no change when neither the catalog nor the objects changed, and a change of the objects alone', async () => {
+    const driver = openDriver();
+    await driver.sync();
+    expect((await driver.sync()).changed).toBe(false);
+    objects.setNetwork({ namespace: 'default', name: 'newnet' });
+    expect((await driver.sync()).changed).toBe(true);
+  });
+
+  it('reports no change of a driver without an object source when its catalog did not change', async () => {
+    const driver = openDriver({ objectSource: undefined });
+    expect((await driver.sync()).changed).toBe(true);
+    expect((await driver.sync()).changed).toBe(false);
+  });
+});
+
+describe('close', () => {
+  it('leaves an executor it was given open, and has it let go of the lock\'s descriptor', async () => {
+    const inner = createExecaExecutor();
+    const events: string[] = [];
+    const executor: PluginExecutor = {
+      execPlugin: (request) => inner.execPlugin(request),
+      close: async () => void events.push('close'),
+      releaseFence: async (fd) => void events.push(`releaseFence ${typeof fd}`),
+    };
+    const driver = openDriver({ executor });
+    await driver.setUpPod(sandbox('web', 'dbnet'));
+    await driver.close();
+    expect(events).toEqual(['releaseFence number']);
+  });
+
+  it('closes a driver that never took its state dir, with an executor that has no releaseFence', async () => {
+    const driver = openDriver();
+    await expect(driver.close()).resolves.toBeUndefined();
+    const used = openDriver();
+    await used.listSandboxes();
+    await expect(used.close()).resolves.toBeUndefined();
+  });
+
+  it('closes a driver whose taking of the state dir failed', async () => {
+    const first = openDriver();
+    await first.listSandboxes();
+    const second = openDriver();
+    await expect(second.listSandboxes()).rejects.toMatchObject({ code: 'STATE_DIR_LOCKED' });
+    await expect(second.close()).resolves.toBeUndefined();
+  });
+
+  it('stops a reconcile given a signal of its own when the driver is closed with abort', async () => {
+    await writeFile(controlOf('dbnet'), JSON.stringify({ ADD: { sleepMs: 3000 } }));
+    const driver = openDriver();
+    const setup = driver.setUpPod(sandbox('web', 'dbnet'), { signal: new AbortController().signal }).catch((e: unknown) => e);
+    while ((await callsOf('dbnet', 'ADD')).length === 0) await new Promise((resolve) => setImmediate(resolve));
+    await driver.close({ abort: true });
+    expect(await setup).toMatchObject({ code: 'POD_SETUP_FAILED' });
+  });
+});
