@@ -3,15 +3,20 @@
  * result cache, sync and close. Driven through `createDriverCore` and `createCniDriver` with the
  * fixture noop plugin and namespace paths that do not exist.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { hostname } from 'node:os';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { open } from 'node:fs/promises';
 import { openRecordBook } from '../attach/record-book.ts';
 import { SILENT_LOGGER } from '../internal/logger.ts';
 import { createExecaExecutor } from '../invoke/execa-executor.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
+import type { DefaultRouteEditor } from '../attach/route-editor.ts';
 import { createStaticObjectSource, type StaticObjectSource } from '../objects/static-source.ts';
 import { createCniDriver } from './create-cni-driver.ts';
 import type { CniDriver, CniDriverOptions } from './driver-api.ts';
@@ -183,6 +188,25 @@ describe('taking the state dir', () => {
     expect(calls.filter((c) => c.level === 'info' || c.level === 'warn')).toEqual([]);
   });
 
+  it('kills the plugins a dead owner left holding the lock, and warns with their pids', async () => {
+    await mkdir(stateDir, { mode: 0o700 });
+    await writeFile(join(stateDir, 'lock'), '', { mode: 0o600 });
+    await writeFile(join(stateDir, 'owner'), JSON.stringify({ pid: 2 ** 22 + 1, startTime: '1', hostname: hostname(), since: '2026-01-01T00:00:00.000Z' }));
+    const orphan = spawn('flock', ['-x', join(stateDir, 'lock'), '-c', 'echo locked; exec sleep 60'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    const exited = once(orphan, 'exit');
+    try {
+      await once(orphan.stdout!, 'data');
+      const { calls, logger } = recordingLogger();
+      await openDriver({ logger }).listSandboxes();
+      const warnings = calls.filter((c) => c.msg === 'killed plugins a dead owner of the state dir left running');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.obj['pids']).toContain(orphan.pid);
+      await exited;
+    } finally {
+      if (orphan.exitCode === null && orphan.signalCode === null) process.kill(-orphan.pid!, 'SIGKILL');
+    }
+  });
+
   it('takes the state dir once for every operation', async () => {
     const driver = openDriver();
     await Promise.all([driver.listSandboxes(), driver.setUpPod(sandbox('a', 'dbnet')), driver.setUpPod(sandbox('b', 'dbnet'))]);
@@ -202,6 +226,25 @@ describe('taking the state dir', () => {
     const driver = openDriver();
     const status = await driver.setUpPod(sandbox('web', 'thick'));
     expect(status.networks.map((n) => [n.name, n.interface])).toEqual([['default/thick', 'eth0']]);
+  });
+});
+
+describe('default routes', () => {
+  it('changes default routes with the editor it is given', async () => {
+    const calls: string[] = [];
+    const defaultRouteEditor: DefaultRouteEditor = {
+      async deleteDefaultRoutes(netns, ifName, families) {
+        calls.push(`del ${netns} ${ifName} ${families.join(',')}`);
+      },
+      async addDefaultRoutes(netns, ifName, gateways) {
+        calls.push(`add ${netns} ${ifName} ${gateways.join(',')}`);
+      },
+    };
+    await writeFile(join(dir, 'fake-netns'), '');
+    const web = sandbox('web', '');
+    const annotations = { 'k8s.v1.cni.cncf.io/networks': '[{"name":"othernet","default-route":["10.250.200.1"]}]' };
+    await openDriver({ defaultRouteEditor }).setUpPod({ ...web, netns: join(dir, 'fake-netns'), pod: { ...web.pod, annotations } });
+    expect(calls).toEqual([`del ${join(dir, 'fake-netns')} eth0 4,6`, `del ${join(dir, 'fake-netns')} net1 4,6`, `add ${join(dir, 'fake-netns')} net1 10.250.200.1`]);
   });
 });
 
@@ -277,6 +320,37 @@ describe('the libcni result cache', () => {
     const [del] = await callsOf('dbnet', 'DEL');
     expect(del!.env['CNI_IFNAME']).toBe(add!.env['CNI_IFNAME']);
     expect(JSON.parse(del!.stdin).prevResult).toMatchObject({ cniVersion: '1.0.0', ips: [expect.objectContaining({ address: expect.any(String) })] });
+  });
+});
+
+/** Counts `FileHandle` sync and datasync calls from now on (restored in afterEach). */
+async function countSyncs(): Promise<{ count: number }> {
+  const probe = await open(dir, 'r');
+  const prototype = Object.getPrototypeOf(probe) as { sync: () => Promise<void>; datasync: () => Promise<void> };
+  await probe.close();
+  const counter = { count: 0 };
+  for (const method of ['sync', 'datasync'] as const) {
+    const original = prototype[method];
+    vi.spyOn(prototype, method).mockImplementation(function (this: unknown) {
+      counter.count += 1;
+      return original.call(this);
+    });
+  }
+  return counter;
+}
+
+describe('durability', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('syncs no file to disk for a setup under process-crash durability, the result cache included', async () => {
+    const driver = openDriver({ durability: 'process-crash', libcniCache: true });
+    await driver.listSandboxes();
+    const syncs = await countSyncs();
+    await driver.setUpPod(sandbox('web', 'dbnet'));
+    expect(await readdir(join(stateDir, 'cache', 'results'))).toHaveLength(1);
+    expect(syncs.count).toBe(0);
   });
 });
 
