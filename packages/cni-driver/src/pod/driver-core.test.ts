@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
-import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -285,6 +285,7 @@ describe('DEL takes the ADD result from the pod record', () => {
     expect(calls.filter((c) => c.msg === 'DEL goes on without the unusable result of the pod record').map((c) => [c.obj['network'], c.obj['ifName'], (c.obj['err'] as { code?: string }).code])).toEqual([
       ['dbnet', 'eth0', 'RESULT_INVALID'],
     ]);
+    expect(calls.find((c) => c.level === 'warn')?.obj['err']).toMatchObject({ message: expect.stringMatching(/^result from the pod record is not a valid 1\.0\.0 result/) });
   });
 
   it('runs DEL without a prevResult, and without a warning, for an attachment recorded without a result', async () => {
@@ -300,6 +301,21 @@ describe('DEL takes the ADD result from the pod record', () => {
     const [del] = await callsOf('dbnet', 'DEL');
     expect(JSON.parse(del!.stdin)).not.toHaveProperty('prevResult');
     expect(calls.filter((c) => c.level === 'warn')).toEqual([]);
+  });
+});
+
+describe('plugin paths', () => {
+  it('tears down an attachment whose plugin left the bin dir with a CniError, not a crash', async () => {
+    const binDir = join(dir, 'bin');
+    await mkdir(binDir);
+    await copyFile(join(PLUGIN_DIR, 'noop'), join(binDir, 'noop'));
+    const driver = openDriver({ pluginDirs: [binDir] });
+    await driver.setUpPod(sandbox('web', 'dbnet'));
+    await rm(join(binDir, 'noop'));
+    await driver.sync();
+    const error = (await driver.tearDownPod('web-sandbox').catch((e: unknown) => e)) as AggregateError;
+    expect(error).toBeInstanceOf(AggregateError);
+    expect(error.errors).toEqual([expect.objectContaining({ code: 'POD_TEARDOWN_FAILED', cause: expect.objectContaining({ code: expect.any(String) }) })]);
   });
 });
 
@@ -391,6 +407,17 @@ describe('close', () => {
     const used = openDriver();
     await used.listSandboxes();
     await expect(used.close()).resolves.toBeUndefined();
+  });
+
+  it('asks nothing of the executor when closing a driver that never took its state dir', async () => {
+    const events: string[] = [];
+    const executor: PluginExecutor = {
+      execPlugin: () => Promise.reject(new Error('not expected')),
+      close: async () => void events.push('close'),
+      releaseFence: async () => void events.push('releaseFence'),
+    };
+    await expect(openDriver({ executor }).close()).resolves.toBeUndefined();
+    expect(events).toEqual([]);
   });
 
   it('closes a driver whose taking of the state dir failed', async () => {
