@@ -68,6 +68,19 @@ const exists = (path: string) => stat(path).then(
   () => false,
 );
 
+/** True when a child of this process runs `flock -x -w …` (waiting for a lock). */
+async function hasWaitingFlockChild(): Promise<boolean> {
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (ppid !== process.pid) continue;
+    const args = (await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '')).split('\0');
+    if (args[0]?.endsWith('flock') && args.includes('-w')) return true;
+  }
+  return false;
+}
+
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'multinet-core-'));
   confDir = join(dir, 'net.d');
@@ -220,6 +233,22 @@ describe('taking the state dir', () => {
     await expect(second.listSandboxes()).rejects.toMatchObject({ code: 'STATE_DIR_LOCKED' });
     await first.close();
     await expect(second.listSandboxes()).resolves.toEqual([]);
+  });
+
+  it('waits up to lockWaitMs for the owner of the state dir to let go', async () => {
+    const first = openDriver();
+    await first.listSandboxes();
+    const second = openDriver({ lockWaitMs: 60_000 });
+    let settled = false;
+    const taken = second.listSandboxes().then(
+      (list) => ({ list }),
+      (error: unknown) => ({ error }),
+    );
+    void taken.then(() => (settled = true));
+    // The second driver waits in `flock -w` (a child of this process) until the first lets go.
+    while (!settled && !(await hasWaitingFlockChild())) await new Promise((resolve) => setImmediate(resolve));
+    await first.close();
+    expect(await taken).toEqual({ list: [] });
   });
 
   it('negotiates the version of a thick plugin with the chain of the owner', async () => {
