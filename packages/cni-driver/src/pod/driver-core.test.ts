@@ -251,6 +251,15 @@ describe('taking the state dir', () => {
     expect(await taken).toEqual({ list: [] });
   });
 
+  it('lets go of the lock when the records cannot be opened, and fails with why', async () => {
+    await mkdir(join(stateDir, 'records', 'records-1.log'), { recursive: true, mode: 0o700 });
+    const broken = await openDriver().listSandboxes().catch((e: unknown) => e);
+    expect(broken).toBeInstanceOf(Error);
+    expect(broken).not.toBeInstanceOf(TypeError);
+    await rm(join(stateDir, 'records', 'records-1.log'), { recursive: true });
+    await expect(openDriver().listSandboxes()).resolves.toEqual([]);
+  });
+
   it('negotiates the version of a thick plugin with the chain of the owner', async () => {
     const driver = openDriver();
     const status = await driver.setUpPod(sandbox('web', 'thick'));
