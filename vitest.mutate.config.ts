@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // The test set of `npm run mutate` (stryker.config.json sets `related: false`: Stryker would
@@ -28,8 +29,15 @@ const DRIVER_TESTS = [
   'pod-write-ahead',
 ].map((name) => `test/${name}.test.ts`);
 
+// Stryker runs the tests in a sandbox copy of the repo whose node_modules is a link to the real
+// one, and there `@multinet/<pkg>` leads back to the real, unmutated sources: without this alias
+// only tests importing by relative path would ever meet a mutant. The packages' own imports of
+// each other go through it too.
+const here = fileURLToPath(new URL('.', import.meta.url));
+const PACKAGE_ALIAS = { find: /^@multinet\/(cni-types|checkpoint|cni-driver|fake-runtime)$/, replacement: `${here}packages/$1/src/index.ts` };
+
 export default defineConfig({
-  resolve: { conditions: ['@multinet/source'] },
+  resolve: { conditions: ['@multinet/source'], alias: [PACKAGE_ALIAS] },
   ssr: { resolve: { conditions: ['@multinet/source'] } },
   test: {
     include: ['packages/*/src/**/*.test.ts', ...DRIVER_TESTS],
