@@ -123,6 +123,45 @@ describe('the execa executor', () => {
     expect(isRunning(grandchild)).toBe(false);
   });
 
+  it('runs the plugin with no arguments and with the env it was given, nothing inherited', async () => {
+    const path = await plugin('shows-itself', 'echo "args=$#"\necho "leak=${MULTINET_EXECA_LEAK:-none}"\necho "given=$GIVEN"');
+    process.env['MULTINET_EXECA_LEAK'] = 'leaked';
+    try {
+      const outcome = await createExecaExecutor().execPlugin(request(path, { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', GIVEN: 'yes' } }));
+      expect(outcome.stdout).toBe('args=0\nleak=none\ngiven=yes\n');
+    } finally {
+      delete process.env['MULTINET_EXECA_LEAK'];
+    }
+  });
+
+  it('keeps a call that timed out reported as timed out, not aborted, when the caller aborts during the grace', async () => {
+    const termed = join(dir, 'termed');
+    const ready = join(dir, 'ready');
+    const path = await plugin('outlives-term', `trap 'echo term > ${termed}.tmp; mv ${termed}.tmp ${termed}' TERM\necho $$ > ${ready}.tmp; mv ${ready}.tmp ${ready}\nwhile :; do sleep 0.05; done`);
+    const controller = new AbortController();
+    const running = createExecaExecutor().execPlugin(request(path, { signal: controller.signal, timeoutMs: 200, killGraceMs: 3_000 }));
+    await pidIn(ready);
+    await until(() => existsSync(termed));
+    controller.abort();
+    expect(await running).toMatchObject({ timedOut: true, aborted: false, signal: 'SIGKILL' });
+  });
+
+  it('leaves no timer behind once a call is over', async () => {
+    const timers = (): number => process.getActiveResourcesInfo().filter((name) => name === 'Timeout').length;
+    const before = timers();
+    const quick = await plugin('quick', 'echo ok');
+    await createExecaExecutor().execPlugin(request(quick));
+    expect(timers()).toBe(before);
+    const ready = join(dir, 'ready');
+    const slow = await plugin('slow', `echo $$ > ${ready}.tmp; mv ${ready}.tmp ${ready}\nwhile :; do sleep 1; done`);
+    const controller = new AbortController();
+    const running = createExecaExecutor().execPlugin(request(slow, { signal: controller.signal, killGraceMs: 600_000 }));
+    await pidIn(ready);
+    controller.abort();
+    expect(await running).toMatchObject({ aborted: true, signal: 'SIGTERM' });
+    expect(timers()).toBe(before);
+  });
+
   it("leaves no listener on the caller's signal and no exit hook once a call is over, and has one of each while it runs", async () => {
     const ready = join(dir, 'ready');
     const path = await plugin('waits', `echo $$ > ${ready}.tmp; mv ${ready}.tmp ${ready}\nread line\necho done`);
