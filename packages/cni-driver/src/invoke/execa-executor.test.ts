@@ -151,7 +151,7 @@ describe('the execa executor', () => {
     const before = timers();
     const quick = await plugin('quick', 'echo ok');
     await createExecaExecutor().execPlugin(request(quick));
-    expect(timers()).toBe(before);
+    expect(timers()).toBeLessThanOrEqual(before);
     const ready = join(dir, 'ready');
     const slow = await plugin('slow', `echo $$ > ${ready}.tmp; mv ${ready}.tmp ${ready}\nwhile :; do sleep 1; done`);
     const controller = new AbortController();
@@ -159,7 +159,7 @@ describe('the execa executor', () => {
     await pidIn(ready);
     controller.abort();
     expect(await running).toMatchObject({ aborted: true, signal: 'SIGTERM' });
-    expect(timers()).toBe(before);
+    expect(timers()).toBeLessThanOrEqual(before);
   });
 
   it("leaves no listener on the caller's signal and no exit hook once a call is over, and has one of each while it runs", async () => {
