@@ -264,6 +264,14 @@ describe('invokePlugin with an executor', () => {
     ]);
   });
 
+  it('passes on a rejection without an error value as it is, logged as ERROR', async () => {
+    const lines: Array<Record<string, unknown>> = [];
+    const logger: Logger = { debug: (obj) => void lines.push(obj as Record<string, unknown>), info: () => {}, warn: () => {}, error: () => {}, child: () => logger };
+    const executor: PluginExecutor = { execPlugin: () => Promise.reject(undefined) };
+    await expect(invokePlugin(request({ executor, logger }))).rejects.toBeUndefined();
+    expect(lines.map((line) => line['outcome'])).toEqual(['ERROR']);
+  });
+
   it('measures the duration of the whole call in milliseconds', async () => {
     let clock = 1_000;
     const now = vi.spyOn(performance, 'now').mockImplementation(() => clock);
