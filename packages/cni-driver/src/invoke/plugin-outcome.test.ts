@@ -170,7 +170,10 @@ describe('parsePluginOutcome messages and details', () => {
       code: 'PLUGIN_FAILED',
       message: 'plugin type="bridge" network="pod-net" failed on ADD (exit 1): netplugin failed but error parsing its diagnostic message "{\\"msg\\":\\"no code\\"}"',
     });
-    expect(errorOf({ exitCode: 1, stdout: ' garbage ' }).message).toBe('plugin type="bridge" network="pod-net" failed on ADD (exit 1): netplugin failed but error parsing its diagnostic message "garbage"');
+    expect(errorOf({ exitCode: 1, stdout: ' garbage ' })).toMatchObject({
+      code: 'PLUGIN_FAILED',
+      message: 'plugin type="bridge" network="pod-net" failed on ADD (exit 1): netplugin failed but error parsing its diagnostic message "garbage"',
+    });
   });
 
   it('takes whitespace-only stdout of a failing plugin as no output', () => {
