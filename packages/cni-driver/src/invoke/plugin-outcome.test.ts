@@ -141,6 +141,10 @@ describe('parsePluginOutcome messages and details', () => {
     expect(errorOf({ stdout: '{"code":7,"msg":"bad"}' }).message).toBe('plugin type="bridge" network="pod-net" failed on ADD (exit 0, code 7): "bad"');
   });
 
+  it('fails an error JSON with code 1 printed with exit 0', () => {
+    expect(errorOf({ stdout: '{"code":1,"msg":"incompatible"}' })).toMatchObject({ code: 'VERSION_INCOMPATIBLE', details: { pluginCode: 1 } });
+  });
+
   it('returns an answer with code and msg that is not an error JSON as it is', () => {
     for (const stdout of ['{"code":1.5,"msg":"x"}', '{"code":"7","msg":"x"}', '{"code":7,"msg":3}', '{"code":7}', '[7,"x"]', '"text"', '{"code":7,"msg":"x","interfaces":[]}']) {
       expect(parsePluginOutcome(context, outcome({ stdout }))).toEqual(JSON.parse(stdout));

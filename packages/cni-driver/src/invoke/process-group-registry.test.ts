@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
 import { createProcessGroupRegistry } from './process-group-registry.ts';
+import { isRunning } from '../../../../test/support/processes.ts';
 
 const exitListeners = (): number => process.listenerCount('exit');
 
@@ -62,5 +63,19 @@ describe('createProcessGroupRegistry after killAll', () => {
     listener.call(process, 0);
     expect(await exited).toBe('SIGKILL');
     expect(registry.size).toBe(0);
+  });
+});
+
+describe('createProcessGroupRegistry kills whole groups', () => {
+  it("kills the group's other members along with its leader", async () => {
+    const leader = spawn('sh', ['-c', 'sleep 600 & echo $!; wait'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    const member = await new Promise<number>((resolve) => leader.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+    const registry = createProcessGroupRegistry();
+    registry.add(leader.pid!);
+    registry.killAll();
+    for (let i = 0; i < 1_000_000 && isRunning(member); i++) await new Promise((resolve) => setImmediate(resolve));
+    const alive = isRunning(member);
+    if (alive) process.kill(member, 'SIGKILL');
+    expect(alive).toBe(false);
   });
 });
