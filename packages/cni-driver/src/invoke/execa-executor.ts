@@ -71,6 +71,20 @@ export function createExecaExecutor(): PluginExecutor {
         escalate();
       };
       request.signal?.addEventListener('abort', onAbort, { once: true });
+      // execa stops keeping output past maxBuffer but does not end the plugin: a plugin that goes
+      // on running would only end at the timeout. Past the cap the group is killed at once.
+      let tooLarge = false;
+      const capOutput = (): ((chunk: string | Buffer) => void) => {
+        let bytes = 0;
+        return (chunk) => {
+          bytes += Buffer.byteLength(chunk);
+          if (bytes <= request.maxOutputBytes || tooLarge) return;
+          tooLarge = true;
+          killGroup(pid, 'SIGKILL');
+        };
+      };
+      subprocess.stdout?.on('data', capOutput());
+      subprocess.stderr?.on('data', capOutput());
       // A daemon the plugin left behind (setsid, so outside its group) may hold stdout open: once
       // the plugin itself exited, what it wrote is read for a moment more, then the daemon is
       // killed and the pipes close.
@@ -92,7 +106,7 @@ export function createExecaExecutor(): PluginExecutor {
       clearTimeout(timer);
       if (graceTimer) clearTimeout(graceTimer);
       request.signal?.removeEventListener('abort', onAbort);
-      const outputTooLarge = result.isMaxBuffer === true;
+      const outputTooLarge = result.isMaxBuffer === true || tooLarge;
       // Anything left of the group after a kill path (a grandchild that ignored SIGTERM) dies now.
       if (timedOut || aborted || outputTooLarge) killGroup(pid, 'SIGKILL');
       const errno = (result as { code?: unknown }).code;

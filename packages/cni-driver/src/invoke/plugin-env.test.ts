@@ -23,6 +23,15 @@ describe('buildPluginEnv', () => {
     expect(buildPluginEnv({ command: 'GC', pluginDirs: ['/a'] }, {})).toMatchObject({ CNI_CONTAINERID: '', CNI_NETNS: '', CNI_IFNAME: '', CNI_ARGS: '' });
   });
 
+  it('leaves out base variables that are unset rather than passing them empty', () => {
+    const env = buildPluginEnv({ command: 'ADD', pluginDirs: ['/a'] }, { PATH: '/usr/bin', UNSET: undefined });
+    expect(Object.keys(env)).not.toContain('UNSET');
+  });
+
+  it('refuses CNI_ARGS that would not parse back, with CNI_ARGS_INVALID', () => {
+    expect(() => buildPluginEnv({ command: 'ADD', args: [['A', 'x;y']], pluginDirs: ['/a'] }, {})).toThrow(expect.objectContaining({ code: 'CNI_ARGS_INVALID' }));
+  });
+
   it('gives VERSION the dummy values old plugins need', () => {
     expect(buildPluginEnv({ command: 'VERSION', pluginDirs: ['/a'] }, {})).toMatchObject({ CNI_NETNS: 'dummy', CNI_IFNAME: 'dummy', CNI_PATH: 'dummy' });
   });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmod, chown, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -69,6 +69,33 @@ describe('buildSpawner', () => {
     expect(second).toBe(first);
     expect(dirname(first)).toBe(join(dir, 'cache'));
     expect((await stat(join(dir, 'cache'))).mode & 0o777).toBe(0o700);
+  });
+
+  it('fails with PLUGIN_SPAWN_FAILED when the C compiler fails, leaving no half-built file', async () => {
+    const previous = process.env['CC'];
+    process.env['CC'] = 'false';
+    try {
+      const cacheDir = join(dir, 'no-compiler');
+      const error = await buildSpawner(cacheDir).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'PLUGIN_SPAWN_FAILED', message: expect.stringMatching(/^cannot build the spawner helper \([\s\S]+\); use the execa executor instead$/) });
+      expect(await readdir(cacheDir)).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env['CC'];
+      else process.env['CC'] = previous;
+    }
+  });
+
+  it('builds into $MULTINET_CACHE_DIR when no cache dir is given', async () => {
+    const previous = process.env['MULTINET_CACHE_DIR'];
+    process.env['MULTINET_CACHE_DIR'] = join(dir, 'from-env');
+    try {
+      const built = await buildSpawner();
+      expect(dirname(built)).toBe(join(dir, 'from-env'));
+      expect((await stat(built)).mode & 0o777).toBe(0o700);
+    } finally {
+      if (previous === undefined) delete process.env['MULTINET_CACHE_DIR'];
+      else process.env['MULTINET_CACHE_DIR'] = previous;
+    }
   });
 
   describe.runIf(isRoot)('with a binary another user planted (needs root to chown)', () => {

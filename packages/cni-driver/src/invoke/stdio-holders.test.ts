@@ -1,0 +1,71 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { killStdioHolders, readStdioLinks } from './stdio-holders.ts';
+import { isRunning } from '../../../../test/support/processes.ts';
+
+let dir: string;
+const children: ChildProcess[] = [];
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'multinet-stdio-holders-'));
+});
+afterEach(async () => {
+  for (const child of children.splice(0)) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  await rm(dir, { recursive: true, force: true });
+});
+
+const exitOf = (child: ChildProcess): Promise<NodeJS.Signals | null> =>
+  new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.signalCode) : child.once('exit', (_code, signal) => resolve(signal))));
+
+/** Starts `sleep` with its stdout and stderr on the file `path` (this process keeps a descriptor on it too). */
+function sleeperWritingTo(path: string): { child: ChildProcess; fd: number } {
+  const fd = openSync(path, 'w');
+  const child = spawn('sleep', ['600'], { stdio: ['ignore', fd, fd] });
+  children.push(child);
+  return { child, fd };
+}
+
+describe('readStdioLinks', () => {
+  it("reads what a running process's stdout and stderr point at", () => {
+    const out = join(dir, 'out');
+    const { child, fd } = sleeperWritingTo(out);
+    try {
+      expect(readStdioLinks(child.pid!)).toEqual([out, out]);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
+  it('reads nothing of a process that is gone', async () => {
+    const child = spawn('true', [], { stdio: 'ignore' });
+    await exitOf(child);
+    expect(readStdioLinks(child.pid!)).toEqual([]);
+  });
+});
+
+describe('killStdioHolders', () => {
+  it('kills every other process holding one of the links and returns their pids, sparing this process', async () => {
+    const out = join(dir, 'out');
+    const { child, fd } = sleeperWritingTo(out);
+    const bystander = sleeperWritingTo(join(dir, 'other'));
+    try {
+      expect(killStdioHolders([join(dir, 'nothing'), out])).toEqual([child.pid]);
+      expect(await exitOf(child)).toBe('SIGKILL');
+      expect(isRunning(bystander.child.pid!)).toBe(true);
+    } finally {
+      closeSync(fd);
+      closeSync(bystander.fd);
+    }
+  });
+
+  it('does nothing without links', () => {
+    expect(killStdioHolders([])).toEqual([]);
+  });
+
+  it('finds nobody for links no process holds', () => {
+    expect(killStdioHolders([join(dir, 'nothing')])).toEqual([]);
+  });
+});
