@@ -189,7 +189,7 @@ async function p2(peers: Peers, executor: PluginExecutor, work: string, concurre
 }
 
 /** P3: real plugins (bridge, ptp, macvlan on a veth), three networks per pod. */
-async function p3(peers: Peers, executor: PluginExecutor, work: string, concurrency: number): Promise<void> {
+async function p3(peers: Peers, executor: PluginExecutor, work: string, concurrency: number, durability: 'power-loss' | 'process-crash' = 'power-loss'): Promise<void> {
   const suffix = randomBytes(3).toString('hex');
   const confDir = join(work, `p3-net.d-${concurrency}`);
   await mkdir(confDir, { recursive: true });
@@ -209,7 +209,7 @@ async function p3(peers: Peers, executor: PluginExecutor, work: string, concurre
   try {
     const multinet = async (): Promise<{ add: number; del: number }> => {
       const round = runs++;
-      const driver = createCniDriver({ confDir, pluginDirs: ['/usr/lib/cni'], stateDir: join(work, `p3-state-${concurrency}-${round}`), executor, loopback: false, maxConcurrentPods: concurrency });
+      const driver = createCniDriver({ confDir, pluginDirs: ['/usr/lib/cni'], stateDir: join(work, `p3-state-${concurrency}-${durability}-${round}`), executor, loopback: false, maxConcurrentPods: concurrency, durability });
       const pods = Array.from({ length: REAL_PODS }, (_, i) => ({ id: randomBytes(32).toString('hex'), name: `mnbench-${suffix}-${round}-${i}` }));
       for (const pod of pods) await run('ip', ['netns', 'add', pod.name]);
       const add: number[] = [];
@@ -240,10 +240,12 @@ async function p3(peers: Peers, executor: PluginExecutor, work: string, concurre
     };
     const got = await inRounds({ multinet, libcni: harness('libcni'), gocni: harness('gocni') });
     const peer = (values: Array<{ add: number; del: number } | undefined>, key: 'add' | 'del'): number | null => (values.every((v) => v !== undefined) ? median(values.map((v) => v![key])) : null);
-    raw[`P3-c${concurrency}`] = { rounds: ROUNDS, add: summarize(allAdd), del: summarize(allDel), perRound: got };
+    const id = durability === 'power-loss' ? `P3-c${concurrency}` : `P3-c${concurrency}-crash`;
+    raw[id] = { rounds: ROUNDS, add: summarize(allAdd), del: summarize(allDel), perRound: got };
+    const durable = durability === 'power-loss' ? 'intents durable against power loss (fdatasync, default)' : 'intents durable against a process crash (no fdatasync)';
     for (const key of ['add', 'del'] as const) {
       const mine = { ...summarize(key === 'add' ? allAdd : allDel), p50: median(got.multinet.map((r) => r![key])) };
-      rows.push({ id: `P3-c${concurrency}-${key}`, name: `real plugins, 3 networks/pod, ${key === 'add' ? 'setup' : 'teardown'} per pod, concurrency ${concurrency}`, unit: 'ms', multinet: mine, libcni: peer(got.libcni, key), gocni: peer(got.gocni, key), lowerIsBetter: true, target: '≤ 1.05× libcni', met: null });
+      rows.push({ id: `${id}-${key}`, name: `real plugins, 3 networks/pod, ${key === 'add' ? 'setup' : 'teardown'} per pod, concurrency ${concurrency}, ${durable}`, unit: 'ms', multinet: mine, libcni: peer(got.libcni, key), gocni: peer(got.gocni, key), lowerIsBetter: true, target: '≤ 1.05× libcni', met: null });
     }
   } finally {
     await run('ip', ['link', 'delete', master]).catch(() => undefined);
@@ -413,7 +415,7 @@ async function main(): Promise<void> {
   try {
     if (wanted('P1')) { log('P1 …'); await p1(peers, executor, work); }
     if (wanted('P2')) for (const c of [1, 8]) for (const d of ['power-loss', 'process-crash'] as const) { log(`P2 c=${c} ${d} …`); await p2(peers, executor, work, c, d); }
-    if (wanted('P3') && process.getuid?.() === 0) for (const c of [1, 4]) { log(`P3 c=${c} …`); await p3(peers, executor, work, c); }
+    if (wanted('P3') && process.getuid?.() === 0) for (const c of [1, 4]) for (const d of ['power-loss', 'process-crash'] as const) { log(`P3 c=${c} ${d} …`); await p3(peers, executor, work, c, d); }
     else if (wanted('P3')) log('P3 skipped: needs root for real namespaces');
     if (wanted('P4')) { log('P4 …'); await p4(work); }
     if (wanted('P5')) { log('P5/P6 …'); await p5p6(work); }
