@@ -129,7 +129,19 @@ static void close_fd(int *fd) {
   *fd = -1;
 }
 
-static void kill_group(child_t *c, int sig) { kill(-c->pid, sig); }
+/* SAFETY: once the leader is reaped its pid is free. While any member of its group lives the
+   kernel never hands that pid out again (it is in use as a pgid), so kill(-pid) reaches only our
+   group; a process that now has that pid means the group is gone and the pid was reused by
+   someone else, whose group must not be killed. */
+static void kill_group(child_t *c, int sig) {
+  if (c->pid <= 0) return;
+  if (c->exited) {
+    char proc[32];
+    snprintf(proc, sizeof proc, "/proc/%d", (int)c->pid);
+    if (access(proc, F_OK) == 0) return;
+  }
+  kill(-c->pid, sig);
+}
 
 /* A daemon the plugin left (setsid, so outside its group) that still holds the write end of the
    pipe `fd` reads from: every other process with that pipe open gets SIGKILL. Only a process our

@@ -6,13 +6,20 @@
 import { execa } from 'execa';
 import type { PluginExecOutcome, PluginExecRequest, PluginExecutor } from './plugin-executor.ts';
 import { createProcessGroupRegistry } from './process-group-registry.ts';
+import { existsSync } from 'node:fs';
 import { killStdioHolders, readStdioLinks } from './stdio-holders.ts';
 
 /** How long output is still read after the plugin exited (a daemon it left may hold the pipes). */
 const EXITED_DRAIN_MS = 250;
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
+/**
+ * Signals the plugin's process group. SAFETY: after the leader was reaped (`reaped`), a process
+ * holding its pid means the group is gone and the pid was reused by someone else — while any
+ * member lives the kernel keeps the pid for the group — so nothing is sent then.
+ */
+function killGroup(pid: number | undefined, signal: NodeJS.Signals, reaped = false): void {
+  if (pid === undefined || pid <= 0) return;
+  if (reaped && existsSync(`/proc/${pid}`)) return;
   try {
     process.kill(-pid, signal);
   } catch {
@@ -108,7 +115,7 @@ export function createExecaExecutor(): PluginExecutor {
       request.signal?.removeEventListener('abort', onAbort);
       const outputTooLarge = result.isMaxBuffer === true || tooLarge;
       // Anything left of the group after a kill path (a grandchild that ignored SIGTERM) dies now.
-      if (timedOut || aborted || outputTooLarge) killGroup(pid, 'SIGKILL');
+      if (timedOut || aborted || outputTooLarge) killGroup(pid, 'SIGKILL', true);
       const errno = (result as { code?: unknown }).code;
       const spawned = pid !== undefined && result.exitCode !== undefined;
       const spawnError =

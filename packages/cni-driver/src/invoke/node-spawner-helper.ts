@@ -32,14 +32,17 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
     const links: string[] = [];
     for (const fd of [1, 2]) {
       try {
-        links.push(readlinkSync(`/proc/${pid}/fd/${fd}`));
+        const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        // Only the plugin's own pipe ends: a file (/dev/null above all) is held by half the system.
+        if (/^(socket|pipe):\[\d+\]$/.test(link)) links.push(link);
       } catch {
         // Exited already, or no /proc.
       }
     }
     return links;
   };
-  const killStdioHolders = (links: string[]): void => {
+  const killStdioHolders = (all: string[]): void => {
+    const links = all.filter((link) => /^(socket|pipe):\[\d+\]$/.test(link));
     if (links.length === 0) return;
     let pids: string[];
     try {
@@ -80,6 +83,7 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
     flags: number;
     killTimer: NodeJS.Timeout | undefined;
     done: boolean;
+    reaped: boolean;
   }
   const running = new Map<number, Running>();
   const u32 = (value: number): Buffer => {
@@ -87,8 +91,12 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
     b.writeUInt32LE(value >>> 0, 0);
     return b;
   };
+  const { existsSync } = req('node:fs') as typeof import('node:fs');
+  // SAFETY: once the leader was reaped (r.reaped), a process holding its pid means the group is
+  // gone and the pid reused by someone else (while a member lives, the pid stays the group's).
   const killGroup = (r: Running, signal: NodeJS.Signals): void => {
-    if (r.pid === undefined) return;
+    if (r.pid === undefined || r.pid <= 0) return;
+    if (r.reaped && existsSync(`/proc/${r.pid}`)) return;
     try {
       process.kill(-r.pid, signal);
     } catch {
@@ -137,7 +145,7 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
       env[kv.slice(0, eq)] = kv.slice(eq + 1);
     }
     const stdin = bytes();
-    const r: Running = { id, pid: undefined, out: [], err: [], outBytes: 0, errBytes: 0, flags: 0, killTimer: undefined, done: false };
+    const r: Running = { id, pid: undefined, out: [], err: [], outBytes: 0, errBytes: 0, flags: 0, killTimer: undefined, done: false, reaped: false };
     running.set(id, r);
     let child;
     try {
@@ -170,6 +178,7 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
       if (r.pid === undefined || exit === undefined) respond(r, 2, (constants.errno as Record<string, number>)[error.code ?? ''] ?? 5);
     });
     child.on('exit', (code, signal) => {
+      r.reaped = true;
       clearTimeout(deadline);
       exit = signal ? { kind: 1, status: (constants.signals as Record<string, number>)[signal] ?? 0 } : { kind: 0, status: code ?? 0 };
       // Pipes still open after the exit: a daemon holds them. What the plugin wrote is read for a moment.

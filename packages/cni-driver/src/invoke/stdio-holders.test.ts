@@ -20,6 +20,13 @@ afterEach(async () => {
 const exitOf = (child: ChildProcess): Promise<NodeJS.Signals | null> =>
   new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.signalCode) : child.once('exit', (_code, signal) => resolve(signal))));
 
+/** Starts `sleep` with its stdout and stderr on pipes to this process. */
+function sleeperOnPipes(): ChildProcess {
+  const child = spawn('sleep', ['600'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  return child;
+}
+
 /** Starts `sleep` with its stdout and stderr on the file `path` (this process keeps a descriptor on it too). */
 function sleeperWritingTo(path: string): { child: ChildProcess; fd: number } {
   const fd = openSync(path, 'w');
@@ -29,11 +36,18 @@ function sleeperWritingTo(path: string): { child: ChildProcess; fd: number } {
 }
 
 describe('readStdioLinks', () => {
-  it("reads what a running process's stdout and stderr point at", () => {
+  it("reads the pipe ends a running process's stdout and stderr are", () => {
+    const child = sleeperOnPipes();
+    const links = readStdioLinks(child.pid!);
+    expect(links).toHaveLength(2);
+    for (const link of links) expect(link).toMatch(/^(socket|pipe):\[\d+\]$/);
+  });
+
+  it('reads nothing of a process whose stdout and stderr are a file (a file is never matched)', () => {
     const out = join(dir, 'out');
     const { child, fd } = sleeperWritingTo(out);
     try {
-      expect(readStdioLinks(child.pid!)).toEqual([out, out]);
+      expect(readStdioLinks(child.pid!)).toEqual([]);
     } finally {
       closeSync(fd);
     }
@@ -47,17 +61,26 @@ describe('readStdioLinks', () => {
 });
 
 describe('killStdioHolders', () => {
-  it('kills every other process holding one of the links and returns their pids, sparing this process', async () => {
+  it('kills every other process holding one of the pipe ends and returns their pids, sparing this process', async () => {
+    const child = sleeperOnPipes();
+    const bystander = sleeperOnPipes();
+    const links = readStdioLinks(child.pid!);
+    expect(killStdioHolders([join(dir, 'nothing'), ...links])).toEqual([child.pid]);
+    expect(await exitOf(child)).toBe('SIGKILL');
+    expect(isRunning(bystander.pid!)).toBe(true);
+  });
+
+  it('never acts on a file, /dev/null included, however many processes hold it', () => {
     const out = join(dir, 'out');
     const { child, fd } = sleeperWritingTo(out);
-    const bystander = sleeperWritingTo(join(dir, 'other'));
+    const quiet = spawn('sleep', ['600'], { stdio: 'ignore' });
+    children.push(quiet);
     try {
-      expect(killStdioHolders([join(dir, 'nothing'), out])).toEqual([child.pid]);
-      expect(await exitOf(child)).toBe('SIGKILL');
-      expect(isRunning(bystander.child.pid!)).toBe(true);
+      expect(killStdioHolders([out, '/dev/null'])).toEqual([]);
+      expect(isRunning(child.pid!)).toBe(true);
+      expect(isRunning(quiet.pid!)).toBe(true);
     } finally {
       closeSync(fd);
-      closeSync(bystander.fd);
     }
   });
 
@@ -66,6 +89,6 @@ describe('killStdioHolders', () => {
   });
 
   it('finds nobody for links no process holds', () => {
-    expect(killStdioHolders([join(dir, 'nothing')])).toEqual([]);
+    expect(killStdioHolders(['pipe:[4294967295]'])).toEqual([]);
   });
 });

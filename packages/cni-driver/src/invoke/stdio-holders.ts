@@ -10,12 +10,20 @@
  */
 import { readdirSync, readlinkSync } from 'node:fs';
 
-/** What the plugin's fd 1 and fd 2 point at (`socket:[123]`, `pipe:[456]`); [] once it is gone. */
+/**
+ * SAFETY: only a socket or a pipe is ever matched. A plugin's stdio always is one (the executor
+ * made it); anything else — a file, `/dev/null` above all, which half the system holds open —
+ * would have the kill below take down processes that have nothing to do with the plugin.
+ */
+const isPipeEnd = (link: string): boolean => /^(socket|pipe):\[\d+\]$/.test(link);
+
+/** What the plugin's fd 1 and fd 2 point at (`socket:[123]`, `pipe:[456]`); [] once it is gone, or for anything but a socket or a pipe. */
 export function readStdioLinks(pid: number): string[] {
   const links: string[] = [];
   for (const fd of [1, 2]) {
     try {
-      links.push(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      if (isPipeEnd(link)) links.push(link);
     } catch {
       // Exited already, or no /proc: nothing to match later.
     }
@@ -24,12 +32,13 @@ export function readStdioLinks(pid: number): string[] {
 }
 
 /**
- * Sends SIGKILL to every process but this one that has one of `links` open; returns their pids.
+ * Sends SIGKILL to every process but this one that has one of `links` (sockets and pipes only;
+ * anything else is ignored) open; returns their pids.
  * Cost: one walk of /proc, done only when a plugin's pipes outlive it.
  */
 export function killStdioHolders(links: readonly string[]): number[] {
-  if (links.length === 0) return [];
-  const wanted = new Set(links);
+  const wanted = new Set(links.filter(isPipeEnd));
+  if (wanted.size === 0) return [];
   const killed: number[] = [];
   let pids: string[];
   try {
