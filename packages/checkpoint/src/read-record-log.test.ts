@@ -5,16 +5,8 @@ import { join } from 'node:path';
 import { readRecordLog } from './read-record-log.ts';
 import { openRecordLog } from './record-log.ts';
 import { normalizeRecordLogOptions } from './record-log-options.ts';
+import { parseRec, type Rec } from '../../../test/support/rec-log.ts';
 
-interface Rec {
-  id: string;
-  n: number;
-}
-const parseRec = (data: unknown): Rec => {
-  const r = data as Rec;
-  if (typeof r?.id !== 'string' || typeof r.n !== 'number') throw new Error('not a Rec');
-  return { id: r.id, n: r.n };
-};
 
 let dir: string;
 let logDir: string;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { isCheckpointError, type CheckpointError } from './errors.ts';
 import { openRecordLog, type RecordLog } from './record-log.ts';
 import type { RecordLogOptions } from './record-log-options.ts';
+import { checkRec, parseRec, type Rec } from '../../../test/support/rec-log.ts';
 
 // The log's ports to the kernel pass through to node:fs; each fdatasync is counted, and a test
 // can make writes or the listing of the dir fail.
@@ -57,15 +58,6 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   };
 });
 
-interface Rec {
-  id: string;
-  n: number;
-}
-const parseRec = (data: unknown): Rec => {
-  const r = data as Rec;
-  if (typeof r?.id !== 'string' || typeof r.n !== 'number') throw new Error('not a Rec');
-  return { id: r.id, n: r.n };
-};
 
 let dir: string;
 let logDir: string;
@@ -78,9 +70,7 @@ const openLog = async (extra: Partial<RecordLogOptions<Rec>> = {}): Promise<Reco
     kind: 'rec',
     version: 1,
     parse: parseRec,
-    check: (value, key) => {
-      if (value.id !== key) throw new Error(`names ${value.id}`);
-    },
+    check: checkRec,
     onProblem: (p) => problems.push(p),
     ...extra,
   });

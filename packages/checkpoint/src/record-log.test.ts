@@ -5,16 +5,8 @@ import { join } from 'node:path';
 import { isCheckpointError, type CheckpointError } from './errors.ts';
 import { openRecordLog, type RecordLog } from './record-log.ts';
 import type { RecordLogOptions } from './record-log-options.ts';
+import { checkRec, parseRec, type Rec } from '../../../test/support/rec-log.ts';
 
-interface Rec {
-  id: string;
-  n: number;
-}
-const parseRec = (data: unknown): Rec => {
-  const r = data as Rec;
-  if (typeof r?.id !== 'string' || typeof r.n !== 'number') throw new Error('not a Rec');
-  return { id: r.id, n: r.n };
-};
 
 let dir: string;
 let logDir: string;
@@ -26,9 +18,7 @@ const openLog = async (extra: Partial<RecordLogOptions<Rec>> = {}): Promise<Reco
     kind: 'rec',
     version: 1,
     parse: parseRec,
-    check: (value, key) => {
-      if (value.id !== key) throw new Error(`names ${value.id}`);
-    },
+    check: checkRec,
     onProblem: (p) => problems.push(p),
     ...extra,
   });

@@ -4,7 +4,7 @@
  * the namespace a plain file (no real namespace is touched).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChainContext } from '../chain/chain-context.ts';
@@ -16,6 +16,7 @@ import type { RecordBook } from './record-book.ts';
 import { createRetryBackoff } from './retry-backoff.ts';
 import type { DefaultRouteEditor } from './route-editor.ts';
 import { buildAttachmentRecord, type AttachmentRecord, type PodRecord } from './sandbox-record.ts';
+import { installFakeNsenter, type FakeNsenter } from '../../../../test/support/fake-nsenter.ts';
 
 interface PluginCall {
   readonly command: string;
@@ -669,32 +670,18 @@ describe('namespaces and record writes', () => {
  */
 describe('in a namespace (a fake nsenter answers)', () => {
   const NS = '/proc/self/ns/uts';
-  const FAKE_NSENTER = `#!/bin/sh
-printf '%s\\n' "$*" >> "$FAKE_NSENTER_DIR/calls"
-shift
-key=$(printf '%s' "$*" | tr -c 'A-Za-z0-9.-' '_')
-if [ -f "$FAKE_NSENTER_DIR/$key.err" ]; then cat "$FAKE_NSENTER_DIR/$key.err" >&2; exit 1; fi
-if [ -f "$FAKE_NSENTER_DIR/$key.out" ]; then cat "$FAKE_NSENTER_DIR/$key.out"; fi
-exit 0
-`;
+  let fake: FakeNsenter;
   const LINKS = ['ip', '-j', 'link', 'show'];
-  let savedPath: string | undefined;
-  const keyOf = (args: readonly string[]): string => args.join(' ').replace(/[^A-Za-z0-9.-]/g, '_');
-  const answer = (args: readonly string[], out: string): Promise<void> => writeFile(join(dir, `${keyOf(args)}.out`), out);
-  const nsenterCalls = async (): Promise<string[]> => (await readFile(join(dir, 'calls'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  const answer = (args: readonly string[], out: string): Promise<void> => fake.answer(args, out);
+  const nsenterCalls = (): Promise<string[]> => fake.calls();
   const at0 = (attachments: AttachmentRecord[], phase: PodRecord['phase']): PodRecord => ({ sandboxId: 'sb1', netns: NS, pod: { namespace: 'ns', name: 'p', uid: 'u1' }, phase, createdAt: at(0), updatedAt: at(0), attachments });
 
   beforeEach(async () => {
-    await writeFile(join(dir, 'nsenter'), FAKE_NSENTER);
-    await chmod(join(dir, 'nsenter'), 0o755);
-    savedPath = process.env['PATH'];
-    process.env['PATH'] = `${dir}:${savedPath ?? ''}`;
-    process.env['FAKE_NSENTER_DIR'] = dir;
+    fake = await installFakeNsenter(dir);
     await answer(LINKS, JSON.stringify([{ ifname: 'lo' }, { ifname: 'veth0123abcd' }, { ifname: 'vethcafe0001' }]));
   });
   afterEach(() => {
-    process.env['PATH'] = savedPath;
-    delete process.env['FAKE_NSENTER_DIR'];
+    fake.uninstall();
   });
 
   it('after undoing an ADD a crash cut short, removes the links it left half-made (never a wanted interface) and warns', async () => {

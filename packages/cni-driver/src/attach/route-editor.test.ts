@@ -4,27 +4,19 @@
  * (`/proc/self/ns/uts`): no real namespace or route is read or changed.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createIpRouteEditor } from './route-editor.ts';
+import { installFakeNsenter, type FakeNsenter } from '../../../../test/support/fake-nsenter.ts';
 
 const NS = '/proc/self/ns/uts';
-const FAKE_NSENTER = `#!/bin/sh
-printf '%s\\n' "$*" >> "$FAKE_NSENTER_DIR/calls"
-shift
-key=$(printf '%s' "$*" | tr -c 'A-Za-z0-9.-' '_')
-if [ -f "$FAKE_NSENTER_DIR/$key.err" ]; then cat "$FAKE_NSENTER_DIR/$key.err" >&2; exit 1; fi
-if [ -f "$FAKE_NSENTER_DIR/$key.out" ]; then cat "$FAKE_NSENTER_DIR/$key.out"; fi
-exit 0
-`;
+let fake: FakeNsenter;
 
 let dir: string;
-let savedPath: string | undefined;
-const keyOf = (args: readonly string[]): string => args.join(' ').replace(/[^A-Za-z0-9.-]/g, '_');
-const answer = (args: readonly string[], out: string): Promise<void> => writeFile(join(dir, `${keyOf(args)}.out`), out);
-const refuse = (args: readonly string[], err: string): Promise<void> => writeFile(join(dir, `${keyOf(args)}.err`), err);
-const nsenterCalls = async (): Promise<string[]> => (await readFile(join(dir, 'calls'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+const answer = (args: readonly string[], out: string): Promise<void> => fake.answer(args, out);
+const refuse = (args: readonly string[], err: string): Promise<void> => fake.refuse(args, err);
+const nsenterCalls = (): Promise<string[]> => fake.calls();
 
 const list4 = ['ip', '-j', '-4', 'route', 'show', 'table', 'main', 'exact', '0.0.0.0/0', 'dev', 'net1'];
 const list6 = ['ip', '-j', '-6', 'route', 'show', 'table', 'main', 'exact', '::/0', 'dev', 'net1'];
@@ -32,15 +24,10 @@ const list6 = ['ip', '-j', '-6', 'route', 'show', 'table', 'main', 'exact', '::/
 describe('createIpRouteEditor', () => {
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), 'multinet-routes-'));
-    await writeFile(join(dir, 'nsenter'), FAKE_NSENTER);
-    await chmod(join(dir, 'nsenter'), 0o755);
-    savedPath = process.env['PATH'];
-    process.env['PATH'] = `${dir}:${savedPath ?? ''}`;
-    process.env['FAKE_NSENTER_DIR'] = dir;
+    fake = await installFakeNsenter(dir);
   });
   afterEach(async () => {
-    process.env['PATH'] = savedPath;
-    delete process.env['FAKE_NSENTER_DIR'];
+    fake.uninstall();
     await rm(dir, { recursive: true, force: true });
   });
 

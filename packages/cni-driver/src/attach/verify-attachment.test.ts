@@ -4,7 +4,7 @@
  * (`/proc/self/ns/uts`): no real namespace is read.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChainContext } from '../chain/chain-context.ts';
@@ -12,25 +12,17 @@ import type { PluginExecRequest } from '../invoke/plugin-executor.ts';
 import { SILENT_LOGGER } from '../internal/logger.ts';
 import type { AttachmentRecord, PodRecord } from './sandbox-record.ts';
 import { findAttachmentFault } from './verify-attachment.ts';
+import { installFakeNsenter, type FakeNsenter } from '../../../../test/support/fake-nsenter.ts';
 
 const NS = '/proc/self/ns/uts';
-const FAKE_NSENTER = `#!/bin/sh
-printf '%s\\n' "$*" >> "$FAKE_NSENTER_DIR/calls"
-shift
-key=$(printf '%s' "$*" | tr -c 'A-Za-z0-9.-' '_')
-if [ -f "$FAKE_NSENTER_DIR/$key.err" ]; then cat "$FAKE_NSENTER_DIR/$key.err" >&2; exit 1; fi
-if [ -f "$FAKE_NSENTER_DIR/$key.out" ]; then cat "$FAKE_NSENTER_DIR/$key.out"; fi
-exit 0
-`;
+let fake: FakeNsenter;
 
 let dir: string;
-let savedPath: string | undefined;
 let checks: Array<{ env: Readonly<Record<string, string>>; stdin: Record<string, unknown> }>;
 let checkAnswer: { fail: string } | { throw: unknown } | undefined;
-const keyOf = (args: readonly string[]): string => args.join(' ').replace(/[^A-Za-z0-9.-]/g, '_');
-const answer = (args: readonly string[], out: string): Promise<void> => writeFile(join(dir, `${keyOf(args)}.out`), out);
-const refuse = (args: readonly string[], err: string): Promise<void> => writeFile(join(dir, `${keyOf(args)}.err`), err);
-const nsenterCalls = async (): Promise<string[]> => (await readFile(join(dir, 'calls'), 'utf8').catch(() => '')).split('\n').filter(Boolean);
+const answer = (args: readonly string[], out: string): Promise<void> => fake.answer(args, out);
+const refuse = (args: readonly string[], err: string): Promise<void> => fake.refuse(args, err);
+const nsenterCalls = (): Promise<string[]> => fake.calls();
 const ADDR = ['ip', '-j', 'addr', 'show', 'dev', 'net1'];
 
 const ok = { exitCode: 0, signal: null, stdout: '', stderr: '', timedOut: false, aborted: false, outputTooLarge: false };
@@ -81,17 +73,12 @@ const record = (netns: string): PodRecord => ({
 
 beforeEach(async () => {
   dir = await mkdtemp(join(tmpdir(), 'multinet-verify-'));
-  await writeFile(join(dir, 'nsenter'), FAKE_NSENTER);
-  await chmod(join(dir, 'nsenter'), 0o755);
-  savedPath = process.env['PATH'];
-  process.env['PATH'] = `${dir}:${savedPath ?? ''}`;
-  process.env['FAKE_NSENTER_DIR'] = dir;
+  fake = await installFakeNsenter(dir);
   checks = [];
   checkAnswer = undefined;
 });
 afterEach(async () => {
-  process.env['PATH'] = savedPath;
-  delete process.env['FAKE_NSENTER_DIR'];
+  fake.uninstall();
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -162,7 +149,7 @@ describe('findAttachmentFault in a namespace', () => {
     checkAnswer = { fail: 'gone' };
     await refuse(ADDR, 'Device "net1" does not exist.');
     await expect(findAttachmentFault(chain(), record(NS), attachment())).resolves.toMatch(new RegExp(`^CHECK failed: .*; interface net1 is missing from ${NS}$`));
-    await rm(join(dir, `${keyOf(ADDR)}.err`));
+    await fake.unrefuse(ADDR);
     await answer(ADDR, '[]');
     await expect(findAttachmentFault(chain(), record(NS), attachment({ configText: conf('0.3.1'), cniVersion: '0.3.1', result: undefined }))).resolves.toBe(`interface net1 is missing from ${NS}`);
     await answer(ADDR, '{');
