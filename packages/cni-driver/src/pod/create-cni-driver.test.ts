@@ -3,10 +3,9 @@
  * plugin and namespace paths that do not exist (the noop never enters them).
  */
 import { tracingChannel } from 'node:diagnostics_channel';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createExecaExecutor } from '../invoke/execa-executor.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
@@ -15,8 +14,9 @@ import { createCniDriver, openCniDriver } from './create-cni-driver.ts';
 import type { CniDriver, CniDriverOptions } from './driver-api.ts';
 import { POD_TRACING_CHANNEL, type PodOperationMessage } from './pod-tracing.ts';
 import type { PodSandbox } from './pod-types.ts';
+import { FIXTURE_PLUGIN_DIR, readNoopLog } from '../../../../test/support/noop.ts';
 
-const PLUGIN_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fake-runtime', 'fixtures', 'plugins');
+const PLUGIN_DIR = FIXTURE_PLUGIN_DIR;
 const ALPHA = 'alpha.network.k8s.io/networks';
 
 let dir: string;
@@ -26,11 +26,7 @@ let objects: StaticObjectSource;
 let drivers: CniDriver[];
 
 const controlOf = (net: string) => join(dir, `${net}.json`);
-const logOf = async (net: string): Promise<Array<{ command: string; env: Record<string, string>; stdin: string }>> =>
-  (await readFile(`${controlOf(net)}.log`, 'utf8').catch(() => ''))
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as { command: string; env: Record<string, string>; stdin: string });
+const logOf = (net: string) => readNoopLog(controlOf(net));
 const commandsOf = async (net: string) => (await logOf(net)).map((e) => e.command);
 const control = (net: string, value: unknown) => writeFile(controlOf(net), JSON.stringify(value));
 

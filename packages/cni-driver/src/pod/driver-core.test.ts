@@ -8,8 +8,7 @@ import { once } from 'node:events';
 import { hostname } from 'node:os';
 import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { open } from 'node:fs/promises';
 import { openRecordBook } from '../attach/record-book.ts';
@@ -22,8 +21,9 @@ import { createCniDriver } from './create-cni-driver.ts';
 import type { CniDriver, CniDriverOptions } from './driver-api.ts';
 import { createDriverCore } from './driver-core.ts';
 import type { PodSandbox } from './pod-types.ts';
+import { FIXTURE_PLUGIN_DIR, readNoopLog } from '../../../../test/support/noop.ts';
 
-const PLUGIN_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fake-runtime', 'fixtures', 'plugins');
+const PLUGIN_DIR = FIXTURE_PLUGIN_DIR;
 const ALPHA = 'alpha.network.k8s.io/networks';
 
 let dir: string;
@@ -33,11 +33,7 @@ let objects: StaticObjectSource;
 let drivers: CniDriver[];
 
 const controlOf = (net: string) => join(dir, `${net}.json`);
-const logOf = async (net: string): Promise<Array<{ command: string; env: Record<string, string>; stdin: string }>> =>
-  (await readFile(`${controlOf(net)}.log`, 'utf8').catch(() => ''))
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as { command: string; env: Record<string, string>; stdin: string });
+const logOf = (net: string) => readNoopLog(controlOf(net));
 const callsOf = async (net: string, command: string) => (await logOf(net)).filter((e) => e.command === command);
 
 async function writeConf(file: string, name: string, cniVersion: string, type = 'noop'): Promise<void> {

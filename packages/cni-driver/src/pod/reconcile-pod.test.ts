@@ -4,16 +4,16 @@
  */
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createExecaExecutor } from '../invoke/execa-executor.ts';
 import { createStaticObjectSource, type StaticObjectSource } from '../objects/static-source.ts';
 import { createCniDriver } from './create-cni-driver.ts';
 import type { CniDriver, CniDriverOptions } from './driver-api.ts';
 import type { PodSandbox } from './pod-types.ts';
+import { FIXTURE_PLUGIN_DIR } from '../../../../test/support/noop.ts';
 
-const PLUGIN_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'fake-runtime', 'fixtures', 'plugins');
+const PLUGIN_DIR = FIXTURE_PLUGIN_DIR;
 const ALPHA = 'alpha.network.k8s.io/networks';
 const NPWG = 'k8s.v1.cni.cncf.io/networks';
 
