@@ -12,6 +12,8 @@ import { killStdioHolders, readStdioLinks } from './stdio-holders.ts';
 /** How long output is still read after the plugin exited (a daemon it left may hold the pipes). */
 const EXITED_DRAIN_MS = 250;
 
+// Stryker disable all: a mutant of a kill can signal processes that are not the test's (a
+// sweep that matches everything kills every process on the machine). Proved by tests instead.
 /**
  * Signals the plugin's process group. SAFETY: after the leader was reaped (`reaped`), a process
  * holding its pid means the group is gone and the pid was reused by someone else — while any
@@ -26,6 +28,7 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals, reaped = fal
     // ESRCH: the group is already gone.
   }
 }
+// Stryker restore all
 
 /**
  * Creates the execa executor: one plain spawn per plugin call from this process.
