@@ -2,7 +2,7 @@
  * Reconciling a pod sandbox through the driver, with the fixture noop plugin and namespace paths
  * that do not exist.
  */
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -11,7 +11,7 @@ import { createStaticObjectSource, type StaticObjectSource } from '../objects/st
 import { createCniDriver } from './create-cni-driver.ts';
 import type { CniDriver, CniDriverOptions } from './driver-api.ts';
 import type { PodSandbox } from './pod-types.ts';
-import { FIXTURE_PLUGIN_DIR } from '../../../../test/support/noop.ts';
+import { FIXTURE_PLUGIN_DIR, readNoopLog } from '../../../../test/support/noop.ts';
 
 const PLUGIN_DIR = FIXTURE_PLUGIN_DIR;
 const ALPHA = 'alpha.network.k8s.io/networks';
@@ -24,11 +24,7 @@ let objects: StaticObjectSource;
 let drivers: CniDriver[];
 
 const controlOf = (net: string) => join(dir, `${net}.json`);
-const commandsOf = async (net: string): Promise<string[]> =>
-  (await readFile(`${controlOf(net)}.log`, 'utf8').catch(() => ''))
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => (JSON.parse(line) as { command: string }).command);
+const commandsOf = async (net: string): Promise<string[]> => (await readNoopLog(controlOf(net))).map((e) => e.command);
 const control = (net: string, value: unknown) => writeFile(controlOf(net), JSON.stringify(value));
 
 async function writeConf(file: string, name: string, cniVersion: string): Promise<void> {
