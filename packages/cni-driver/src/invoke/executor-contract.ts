@@ -151,8 +151,11 @@ export function describeExecutorContract(name: string, noopPath: string, setup: 
     it('returns when the plugin exits even though a daemon it left holds its stdout open, and kills that daemon', async () => {
       const plugin = join(dir, 'daemonizing');
       const daemonPid = join(dir, 'daemon.pid');
-      // The plugin exits once the daemon wrote its pid, so the pid is known whatever happens next.
-      await writeFile(plugin, `#!/bin/sh\necho '{"cniVersion":"1.0.0"}'\nsetsid sh -c 'echo $$ > ${daemonPid}.tmp; mv ${daemonPid}.tmp ${daemonPid}; exec sleep 30' &\nwhile [ ! -s ${daemonPid} ]; do :; done\nexit 0\n`);
+      // The plugin exits once the daemon wrote its pid, so the pid is known whatever happens next,
+      // and not at once: its stdio is read right after the spawn, and a plugin gone before that
+      // (on a loaded machine, a few milliseconds) leaves nothing to match its daemon by (see
+      // stdio-holders.ts). Real plugins live far longer than that.
+      await writeFile(plugin, `#!/bin/sh\necho '{"cniVersion":"1.0.0"}'\nsetsid sh -c 'echo $$ > ${daemonPid}.tmp; mv ${daemonPid}.tmp ${daemonPid}; exec sleep 30' &\nwhile [ ! -s ${daemonPid} ]; do :; done\nsleep 0.3\nexit 0\n`);
       await chmod(plugin, 0o755);
       try {
         const outcome = await under.executor.execPlugin({ ...(await request({})), path: plugin, timeoutMs: 20_000 });

@@ -5,7 +5,10 @@
  * the plugin's own ends are read from /proc/<pid>/fd right after it is spawned; any other process
  * holding one of them later got it from the plugin. Linux only; elsewhere nothing is found. (A
  * plugin gone before its ends could be read leaves nothing to match: its daemon is not found, and
- * the call still returns at the plugin's exit.)
+ * the call still returns at the plugin's exit. Seen on a loaded machine with a plugin that forked
+ * its daemon and exited within the milliseconds execa takes to hand back the child: a socket
+ * pair's other end cannot be told from ours without netlink sock_diag, so there is no safe
+ * fallback. The C spawner makes real pipes, whose two ends share one inode, and has no such gap.)
  * (node-spawner-helper.ts has its own copy: its program is sent as source text.)
  */
 import { readdirSync, readlinkSync } from 'node:fs';
