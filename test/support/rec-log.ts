@@ -1,7 +1,14 @@
 /**
- * The record type of the checkpoint package's record-log tests: `{ id, n }`, valid when `id`
- * names its key.
+ * The record type of the checkpoint package's record-log tests, `{ id, n }`, valid when `id`
+ * names its key, and the temp dir and opened logs each of those test files sets up.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
+import { isCheckpointError, type CheckpointError } from '../../packages/checkpoint/src/errors.ts';
+import { openRecordLog, type RecordLog } from '../../packages/checkpoint/src/record-log.ts';
+import type { RecordLogOptions } from '../../packages/checkpoint/src/record-log-options.ts';
 
 /** A test record. */
 export interface Rec {
@@ -20,3 +27,57 @@ export const parseRec = (data: unknown): Rec => {
 export const checkRec = (value: Rec, key: string): void => {
   if (value.id !== key) throw new Error(`names ${value.id}`);
 };
+
+/** The temp dir, log dir and helpers of one record-log test file (see {@link useRecLogBed}). */
+export interface RecLogBed {
+  /** A fresh temp dir per test. */
+  readonly dir: string;
+  /** `<dir>/records`: the log dir {@link RecLogBed.openLog} uses by default. */
+  readonly logDir: string;
+  /** What `onProblem` reported since the test began. */
+  readonly problems: CheckpointError[];
+  /** Opens a log of Recs (in `where`, by default the log dir); it is closed after the test. */
+  openLog(extra?: Partial<RecordLogOptions<Rec>>, where?: string): Promise<RecordLog<Rec>>;
+  /** The CheckpointError `promise` rejects with (a test failure when it resolves or throws another). */
+  errorOf(promise: Promise<unknown>): Promise<CheckpointError>;
+}
+
+/**
+ * Registers a fresh temp dir per test (`prefix` names it) and the closing of every log opened in
+ * it; `defaults` go into every `openLog`.
+ */
+export function useRecLogBed(prefix: string, defaults: Partial<RecordLogOptions<Rec>> = {}): RecLogBed {
+  let dir = '';
+  const opened: RecordLog<Rec>[] = [];
+  const problems: CheckpointError[] = [];
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+    problems.length = 0;
+  });
+  afterEach(async () => {
+    for (const log of opened.splice(0)) await log.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    get dir() {
+      return dir;
+    },
+    get logDir() {
+      return join(dir, 'records');
+    },
+    problems,
+    async openLog(extra = {}, where = join(dir, 'records')) {
+      const log = await openRecordLog<Rec>({ dir: where, kind: 'rec', version: 1, parse: parseRec, check: checkRec, onProblem: (p) => problems.push(p), ...defaults, ...extra });
+      opened.push(log);
+      return log;
+    },
+    async errorOf(promise) {
+      const error = await promise.then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      if (!isCheckpointError(error)) throw new Error(`expected a CheckpointError, got ${String(error)}`);
+      return error;
+    },
+  };
+}

@@ -1,11 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { appendFile, mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isCheckpointError, type CheckpointError } from './errors.ts';
-import { openRecordLog, type RecordLog } from './record-log.ts';
-import type { RecordLogOptions } from './record-log-options.ts';
-import { checkRec, parseRec, type Rec } from '../../../test/support/rec-log.ts';
+import { useRecLogBed } from '../../../test/support/rec-log.ts';
 
 // The log's ports to the kernel pass through to node:fs; each fdatasync is counted, and a test
 // can make writes or the listing of the dir fail.
@@ -58,46 +54,17 @@ vi.mock('node:fs/promises', async (importOriginal) => {
   };
 });
 
-
-let dir: string;
-let logDir: string;
 let file: string;
-const opened: RecordLog<Rec>[] = [];
-const problems: CheckpointError[] = [];
-const openLog = async (extra: Partial<RecordLogOptions<Rec>> = {}): Promise<RecordLog<Rec>> => {
-  const log = await openRecordLog<Rec>({
-    dir: logDir,
-    kind: 'rec',
-    version: 1,
-    parse: parseRec,
-    check: checkRec,
-    onProblem: (p) => problems.push(p),
-    ...extra,
-  });
-  opened.push(log);
-  return log;
-};
-const errorOf = async (promise: Promise<unknown>): Promise<CheckpointError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isCheckpointError(error)) throw new Error(`expected a CheckpointError, got ${String(error)}`);
-  return error;
-};
+const bed = useRecLogBed('multinet-logsync-');
+const { problems, openLog, errorOf } = bed;
 const eio = (): Error => Object.assign(new Error('EIO: i/o error, write'), { code: 'EIO' });
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'multinet-logsync-'));
-  logDir = join(dir, 'records');
-  file = join(logDir, 'records-1.log');
-  problems.length = 0;
+beforeEach(() => {
+  file = join(bed.logDir, 'records-1.log');
   Object.assign(ports, { syncs: 0, syncsAtOpen: 0, failWrite: undefined, failReaddir: undefined, shortIo: undefined, endAt: undefined, failCompactionWrite: undefined });
 });
-afterEach(async () => {
+afterEach(() => {
   Object.assign(ports, { failWrite: undefined, shortIo: undefined, endAt: undefined, failCompactionWrite: undefined });
-  for (const log of opened.splice(0)) await log.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('a record log, durability', () => {
@@ -268,7 +235,7 @@ describe('a record log, an unreadable dir', () => {
     const failure = Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
     ports.failReaddir = failure;
     const error = await errorOf(openLog());
-    expect(error).toMatchObject({ code: 'DIR_UNAVAILABLE', message: `cannot list record log dir ${logDir}: EACCES: permission denied`, details: { file: logDir } });
+    expect(error).toMatchObject({ code: 'DIR_UNAVAILABLE', message: `cannot list record log dir ${bed.logDir}: EACCES: permission denied`, details: { file: bed.logDir } });
     expect(error.cause).toBe(failure);
   });
 });
@@ -290,7 +257,7 @@ describe('a record log, short reads and writes', () => {
     await again.compact();
     await again.close();
     ports.shortIo = undefined;
-    expect(await readdir(logDir)).toEqual(['records-2.log']);
+    expect(await readdir(bed.logDir)).toEqual(['records-2.log']);
     expect((await (await openLog()).list()).records.map((r) => r.value)).toEqual([{ id: 'b', n: 2 }, { id: 'c', n: 3 }]);
     expect(problems).toEqual([]);
   });
@@ -319,7 +286,7 @@ describe('a record log, short reads and writes', () => {
     ports.failCompactionWrite = undefined;
     expect(error).toMatchObject({ code: 'WRITE_FAILED', message: `cannot compact record log ${file}: ENOSPC: no space left on device, write` });
     expect(await openFds()).toBe(before);
-    expect(await readdir(logDir)).toEqual(['records-1.log']);
+    expect(await readdir(bed.logDir)).toEqual(['records-1.log']);
     expect(await log.read('a')).toEqual({ id: 'a', n: 1 });
   });
 

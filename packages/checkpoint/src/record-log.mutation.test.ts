@@ -1,75 +1,37 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, chown, mkdir, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isCheckpointError, type CheckpointError } from './errors.ts';
-import { openRecordLog, type RecordLog } from './record-log.ts';
-import type { RecordLogOptions } from './record-log-options.ts';
-import { checkRec, parseRec, type Rec } from '../../../test/support/rec-log.ts';
+import { useRecLogBed, type Rec } from '../../../test/support/rec-log.ts';
 
-
-let dir: string;
-let logDir: string;
-const opened: RecordLog<Rec>[] = [];
-const problems: CheckpointError[] = [];
-const openLog = async (extra: Partial<RecordLogOptions<Rec>> = {}, where = logDir): Promise<RecordLog<Rec>> => {
-  const log = await openRecordLog<Rec>({
-    dir: where,
-    kind: 'rec',
-    version: 1,
-    parse: parseRec,
-    check: checkRec,
-    onProblem: (p) => problems.push(p),
-    durability: 'process-crash',
-    ...extra,
-  });
-  opened.push(log);
-  return log;
-};
-const names = async (): Promise<string[]> => (await readdir(logDir)).sort();
-const errorOf = async (promise: Promise<unknown>): Promise<CheckpointError> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!isCheckpointError(error)) throw new Error(`expected a CheckpointError, got ${String(error)}`);
-  return error;
-};
+const bed = useRecLogBed('multinet-logmut-', { durability: 'process-crash' });
+const { problems, openLog, errorOf } = bed;
+const names = async (): Promise<string[]> => (await readdir(bed.logDir)).sort();
 /** The length of one frame of a record like `{ id: 'a', n: 1 }` (one-letter key and id, one-digit n). */
 const frameLength = async (): Promise<number> => {
-  const probe = await openLog({}, join(dir, 'probe'));
+  const probe = await openLog({}, join(bed.dir, 'probe'));
   await probe.write('a', { id: 'a', n: 1 });
   return probe.stats().fileBytes;
 };
 const envelope = (value: Rec): string => `{"kind":"rec","version":1,"data":${JSON.stringify(value)}}`;
 const QUARANTINE_NAME = /^(.+)\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z\.[^.]+\.entry$/;
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'multinet-logmut-'));
-  logDir = join(dir, 'records');
-  problems.length = 0;
-});
-afterEach(async () => {
-  for (const log of opened.splice(0)) await log.close();
-  await rm(dir, { recursive: true, force: true });
-});
 
 describe('a record log, opening', () => {
   it('creates records-1.log in a new dir and names its dir and durability', async () => {
     const log = await openLog({ durability: undefined });
-    expect(log.dir).toBe(logDir);
+    expect(log.dir).toBe(bed.logDir);
     expect(log.durability).toBe('power-loss');
     expect(await names()).toEqual(['records-1.log']);
-    expect((await openLog({ durability: 'process-crash' }, join(dir, 'other'))).durability).toBe('process-crash');
+    expect((await openLog({ durability: 'process-crash' }, join(bed.dir, 'other'))).durability).toBe('process-crash');
   });
 
   it('removes only the temp files a compaction leaves (records-<n>.log.tmp), and opens past one it cannot remove', async () => {
-    await mkdir(logDir, { recursive: true, mode: 0o700 });
+    await mkdir(bed.logDir, { recursive: true, mode: 0o700 });
     for (const name of ['records-12.log.tmp', 'records-1.log.tmp.keep', 'xrecords-1.log.tmp', 'records-.log.tmp', 'records-1.logxtmp']) {
-      await writeFile(join(logDir, name), 'x', { mode: 0o600 });
+      await writeFile(join(bed.logDir, name), 'x', { mode: 0o600 });
     }
-    await mkdir(join(logDir, 'records-5.log.tmp'));
+    await mkdir(join(bed.logDir, 'records-5.log.tmp'));
     await openLog();
     expect(await names()).toEqual(['records-.log.tmp', 'records-1.log', 'records-1.log.tmp.keep', 'records-1.logxtmp', 'records-5.log.tmp', 'xrecords-1.log.tmp']);
   });
@@ -82,8 +44,8 @@ describe('a record log, opening', () => {
     await log.compact();
     await log.close();
     expect(await names()).toEqual(['records-3.log']);
-    await writeFile(join(logDir, 'records-1.log'), 'stale', { mode: 0o600 });
-    await writeFile(join(logDir, 'records-2.log'), 'stale', { mode: 0o600 });
+    await writeFile(join(bed.logDir, 'records-1.log'), 'stale', { mode: 0o600 });
+    await writeFile(join(bed.logDir, 'records-2.log'), 'stale', { mode: 0o600 });
     const again = await openLog();
     expect(await again.read('a')).toEqual({ id: 'a', n: 2 });
     expect(await names()).toEqual(['records-3.log']);
@@ -93,7 +55,7 @@ describe('a record log, opening', () => {
     const log = await openLog();
     await log.write('a', { id: 'a', n: 1 });
     await log.close();
-    const file = join(logDir, 'records-1.log');
+    const file = join(bed.logDir, 'records-1.log');
     await chmod(file, 0o644);
     const again = await openLog();
     expect((await stat(file)).mode & 0o777).toBe(0o600);
@@ -106,7 +68,7 @@ describe('a record log, opening', () => {
     [0o666, '666'],
   ])('refuses a log file of mode %o, naming the mode', async (mode, shown) => {
     await (await openLog()).close();
-    const file = join(logDir, 'records-1.log');
+    const file = join(bed.logDir, 'records-1.log');
     await chmod(file, mode);
     const error = await errorOf(openLog());
     expect(error.code).toBe('LOG_UNSAFE');
@@ -116,7 +78,7 @@ describe('a record log, opening', () => {
 
   it('refuses a log file owned by another user, naming both uids', async () => {
     await (await openLog()).close();
-    const file = join(logDir, 'records-1.log');
+    const file = join(bed.logDir, 'records-1.log');
     await chown(file, 65534, 65534);
     const error = await errorOf(openLog());
     expect(error).toMatchObject({ code: 'LOG_UNSAFE', message: `record log ${file} is owned by uid 65534, not by this process (uid ${process.getuid!()})` });
@@ -124,7 +86,7 @@ describe('a record log, opening', () => {
 
   it('refuses a log file that is not a regular file', async () => {
     await (await openLog()).close();
-    const file = join(logDir, 'records-1.log');
+    const file = join(bed.logDir, 'records-1.log');
     await rm(file);
     execFileSync('mkfifo', ['-m', '600', file]);
     const error = await errorOf(openLog());
@@ -133,18 +95,18 @@ describe('a record log, opening', () => {
 
   it('says a symlinked log file is a symlink', async () => {
     await (await openLog()).close();
-    const file = join(logDir, 'records-1.log');
+    const file = join(bed.logDir, 'records-1.log');
     await rm(file);
-    await writeFile(join(dir, 'elsewhere'), '', { mode: 0o600 });
-    execFileSync('ln', ['-s', join(dir, 'elsewhere'), file]);
+    await writeFile(join(bed.dir, 'elsewhere'), '', { mode: 0o600 });
+    execFileSync('ln', ['-s', join(bed.dir, 'elsewhere'), file]);
     const error = await errorOf(openLog());
     expect(error).toMatchObject({ code: 'LOG_UNSAFE', message: `record log ${file} is a symlink`, details: { file } });
   });
 
   it('fails with DIR_UNAVAILABLE when the log file cannot be opened', async () => {
-    await mkdir(join(logDir, 'records-1.log'), { recursive: true });
-    await chmod(logDir, 0o700);
-    const file = join(logDir, 'records-1.log');
+    await mkdir(join(bed.logDir, 'records-1.log'), { recursive: true });
+    await chmod(bed.logDir, 0o700);
+    const file = join(bed.logDir, 'records-1.log');
     const error = await errorOf(openLog());
     expect(error.code).toBe('DIR_UNAVAILABLE');
     expect(error.message.startsWith(`cannot open record log ${file}: EISDIR`)).toBe(true);
@@ -156,7 +118,7 @@ describe('a record log, opening', () => {
     const log = await openLog();
     await log.write('a', { id: 'a', n: 1 });
     await log.close();
-    const file = join(logDir, 'records-1.log');
+    const file = join(bed.logDir, 'records-1.log');
     const good = await readFile(file);
     const garbage = Buffer.from([1, 0, 0, 0, 9, 9, 9, 9, 7, 7, 7]);
     await writeFile(file, Buffer.concat([good, garbage]));
@@ -167,7 +129,7 @@ describe('a record log, opening', () => {
     const quarantinedTo = problem!.details.quarantinedTo!;
     expect(problem).toMatchObject({ code: 'RECORD_CORRUPT', details: { file, quarantinedTo } });
     expect(problem!.message).toBe(`record log ${file} has ${garbage.length} bytes after its last good entry that are not an entry cut short; they were cut off and saved to ${quarantinedTo}`);
-    expect(quarantinedTo.startsWith(join(logDir, 'quarantine', 'log-tail.'))).toBe(true);
+    expect(quarantinedTo.startsWith(join(bed.logDir, 'quarantine', 'log-tail.'))).toBe(true);
     expect(await readFile(quarantinedTo)).toEqual(garbage);
     expect(await readFile(file)).toEqual(good);
   });
@@ -176,10 +138,10 @@ describe('a record log, opening', () => {
     const log = await openLog();
     await log.write('a', { id: 'a', n: 1 });
     await log.close();
-    const file = join(logDir, 'records-1.log');
+    const file = join(bed.logDir, 'records-1.log');
     const good = await readFile(file);
     await writeFile(file, Buffer.concat([good, Buffer.alloc(12)]));
-    await writeFile(join(logDir, 'quarantine'), 'a file where the quarantine dir goes', { mode: 0o600 });
+    await writeFile(join(bed.logDir, 'quarantine'), 'a file where the quarantine dir goes', { mode: 0o600 });
     await openLog();
     expect(problems.map((p) => p.message)).toEqual([`record log ${file} has 12 bytes after its last good entry that are not an entry cut short; they were cut off`]);
     expect(problems[0]!.details.quarantinedTo).toBeUndefined();
@@ -267,7 +229,7 @@ describe('a record log, writing and reading', () => {
   it('writes each entry as the envelope of its kind, version and data', async () => {
     const log = await openLog({ kind: 'pod', version: 7, check: undefined });
     await log.write('a', { id: 'a', n: 1 });
-    const bytes = await readFile(join(logDir, 'records-1.log'));
+    const bytes = await readFile(join(bed.logDir, 'records-1.log'));
     expect(bytes.subarray(8 + 2 + 1).toString()).toBe('{"kind":"pod","version":7,"data":{"id":"a","n":1}}');
   });
 
@@ -277,14 +239,14 @@ describe('a record log, writing and reading', () => {
     await log.write('b', { id: 'b', n: 2 });
     await log.close();
     const again = await openLog();
-    const file = join(logDir, 'records-1.log');
+    const file = join(bed.logDir, 'records-1.log');
     const error = await errorOf(again.read('a'));
     const quarantinedTo = error.details.quarantinedTo!;
     expect(error).toMatchObject({ code: 'RECORD_INVALID', details: { file, key: 'a', quarantinedTo } });
     expect(error.message).toBe(`the record of a in ${file} is unusable: it was refused: names other; saved to ${quarantinedTo}`);
     expect((error.cause as Error).message).toBe('names other');
     expect(problems).toEqual([error]);
-    expect(QUARANTINE_NAME.exec((await readdir(join(logDir, 'quarantine')))[0]!)?.[1]).toBe('a');
+    expect(QUARANTINE_NAME.exec((await readdir(join(bed.logDir, 'quarantine')))[0]!)?.[1]).toBe('a');
     expect((await readFile(quarantinedTo)).toString()).toBe(envelope({ id: 'other', n: 1 }));
     expect((await stat(quarantinedTo)).mode & 0o777).toBe(0o600);
     expect([again.has('a'), again.keys()]).toEqual([false, ['b']]);
@@ -297,9 +259,9 @@ describe('a record log, writing and reading', () => {
   it('still refuses and removes a bad entry it cannot save aside, naming no place', async () => {
     const log = await openLog();
     await log.write('a', { id: 'other', n: 1 });
-    await writeFile(join(logDir, 'quarantine'), 'a file where the quarantine dir goes', { mode: 0o600 });
+    await writeFile(join(bed.logDir, 'quarantine'), 'a file where the quarantine dir goes', { mode: 0o600 });
     const error = await errorOf(log.read('a'));
-    expect(error.message).toBe(`the record of a in ${join(logDir, 'records-1.log')} is unusable: it was refused: names other`);
+    expect(error.message).toBe(`the record of a in ${join(bed.logDir, 'records-1.log')} is unusable: it was refused: names other`);
     expect(error.details.quarantinedTo).toBeUndefined();
     expect(log.has('a')).toBe(false);
   });
@@ -339,7 +301,7 @@ describe('a record log, writing and reading', () => {
     await log.write('b', { id: 'b', n: 2 });
     await log.close();
     const again = await openLog();
-    const file = join(logDir, 'records-1.log');
+    const file = join(bed.logDir, 'records-1.log');
     await truncate(file, one + 5);
     await expect(again.read('b')).rejects.toThrow(`record log ${file} ends before the entry at ${one}`);
     expect(await again.read('a')).toEqual({ id: 'a', n: 1 });
@@ -478,8 +440,8 @@ describe('a record log, compacting', () => {
   it('fails a compaction with WRITE_FAILED naming the file, removes its temp file and keeps using the old file', async () => {
     const log = await openLog();
     await log.write('a', { id: 'a', n: 1 });
-    await mkdir(join(logDir, 'records-2.log'));
-    const file = join(logDir, 'records-1.log');
+    await mkdir(join(bed.logDir, 'records-2.log'));
+    const file = join(bed.logDir, 'records-1.log');
     const error = await errorOf(log.compact());
     expect(error.code).toBe('WRITE_FAILED');
     expect(error.message.startsWith(`cannot compact record log ${file}: `)).toBe(true);
@@ -489,14 +451,14 @@ describe('a record log, compacting', () => {
     await log.write('b', { id: 'b', n: 2 });
     expect((await log.list()).records.map((r) => r.key)).toEqual(['a', 'b']);
     await log.close();
-    await rm(join(logDir, 'records-2.log'), { recursive: true });
+    await rm(join(bed.logDir, 'records-2.log'), { recursive: true });
     expect((await (await openLog()).list()).records.map((r) => r.key)).toEqual(['a', 'b']);
   });
 
   it('fails a compaction whose temp file already exists, and removes it', async () => {
     const log = await openLog();
     await log.write('a', { id: 'a', n: 1 });
-    await writeFile(join(logDir, 'records-2.log.tmp'), 'in the way', { mode: 0o600 });
+    await writeFile(join(bed.logDir, 'records-2.log.tmp'), 'in the way', { mode: 0o600 });
     expect((await errorOf(log.compact())).code).toBe('WRITE_FAILED');
     expect(await names()).toEqual(['records-1.log']);
     expect(await log.read('a')).toEqual({ id: 'a', n: 1 });
@@ -506,11 +468,11 @@ describe('a record log, compacting', () => {
     const one = await frameLength();
     const log = await openLog({ compactAtBytes: 2 * one });
     await log.write('a', { id: 'a', n: 1 });
-    await mkdir(join(logDir, 'records-2.log'));
+    await mkdir(join(bed.logDir, 'records-2.log'));
     await log.write('a', { id: 'a', n: 2 });
     await log.close();
     expect(problems.map((p) => p.code)).toEqual(['WRITE_FAILED']);
-    await rm(join(logDir, 'records-2.log'), { recursive: true });
+    await rm(join(bed.logDir, 'records-2.log'), { recursive: true });
     expect(await (await openLog()).read('a')).toEqual({ id: 'a', n: 2 });
   });
 });

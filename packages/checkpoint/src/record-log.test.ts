@@ -1,42 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chown, lstat, mkdtemp, readdir, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { chown, lstat, readdir, readFile, rm, stat, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isCheckpointError, type CheckpointError } from './errors.ts';
-import { openRecordLog, type RecordLog } from './record-log.ts';
-import type { RecordLogOptions } from './record-log-options.ts';
-import { checkRec, parseRec, type Rec } from '../../../test/support/rec-log.ts';
+import { isCheckpointError } from './errors.ts';
+import { useRecLogBed, type Rec } from '../../../test/support/rec-log.ts';
 
-
-let dir: string;
-let logDir: string;
-const opened: RecordLog<Rec>[] = [];
-const problems: CheckpointError[] = [];
-const openLog = async (extra: Partial<RecordLogOptions<Rec>> = {}): Promise<RecordLog<Rec>> => {
-  const log = await openRecordLog<Rec>({
-    dir: logDir,
-    kind: 'rec',
-    version: 1,
-    parse: parseRec,
-    check: checkRec,
-    onProblem: (p) => problems.push(p),
-    ...extra,
-  });
-  opened.push(log);
-  return log;
-};
-const logFiles = async (): Promise<string[]> => (await readdir(logDir)).filter((n) => n.endsWith('.log')).sort();
-const onlyLogFile = async (): Promise<string> => join(logDir, (await logFiles())[0]!);
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'multinet-log-'));
-  logDir = join(dir, 'records');
-  problems.length = 0;
-});
-afterEach(async () => {
-  for (const log of opened.splice(0)) await log.close();
-  await rm(dir, { recursive: true, force: true });
-});
+const bed = useRecLogBed('multinet-log-');
+const { problems, openLog } = bed;
+const logFiles = async (): Promise<string[]> => (await readdir(bed.logDir)).filter((n) => n.endsWith('.log')).sort();
+const onlyLogFile = async (): Promise<string> => join(bed.logDir, (await logFiles())[0]!);
 
 describe('a record log', () => {
   it('gives back after a reopen what was written and not removed', async () => {
@@ -62,7 +33,7 @@ describe('a record log', () => {
   it('keeps its file 0600 in a 0700 dir', async () => {
     const log = await openLog();
     await log.write('a', { id: 'a', n: 1 });
-    expect((await stat(logDir)).mode & 0o777).toBe(0o700);
+    expect((await stat(bed.logDir)).mode & 0o777).toBe(0o700);
     expect((await stat(await onlyLogFile())).mode & 0o777).toBe(0o600);
   });
 
@@ -101,7 +72,7 @@ describe('a record log', () => {
     const again = await openLog();
     expect((await again.list()).records.map((r) => r.key)).toEqual(['a']);
     expect(problems.map((p) => p.code)).toEqual(['RECORD_CORRUPT']);
-    expect(await readdir(join(logDir, 'quarantine'))).toHaveLength(1);
+    expect(await readdir(join(bed.logDir, 'quarantine'))).toHaveLength(1);
     expect((await stat(file)).size).toBe(before);
   });
 
@@ -112,7 +83,7 @@ describe('a record log', () => {
     const strict = await openLog();
     const error = await strict.read('a').catch((e: unknown) => e);
     expect(isCheckpointError(error) && error.code).toBe('RECORD_INVALID');
-    expect(await readdir(join(logDir, 'quarantine'))).toHaveLength(1);
+    expect(await readdir(join(bed.logDir, 'quarantine'))).toHaveLength(1);
     await strict.close();
     const again = await openLog();
     expect(await again.list()).toEqual({ records: [], problems: [] });
@@ -166,11 +137,11 @@ describe('a record log', () => {
     await log.compact();
     await log.write('a', { id: 'a', n: 2 });
     await log.close();
-    await writeFile(join(logDir, 'records-1.log'), 'stale older generation', { mode: 0o600 });
-    await writeFile(join(logDir, 'records-3.log.tmp'), 'half a compaction', { mode: 0o600 });
+    await writeFile(join(bed.logDir, 'records-1.log'), 'stale older generation', { mode: 0o600 });
+    await writeFile(join(bed.logDir, 'records-3.log.tmp'), 'half a compaction', { mode: 0o600 });
     const again = await openLog();
     expect(await again.read('a')).toEqual({ id: 'a', n: 2 });
-    expect(await readdir(logDir)).toEqual(['records-2.log']);
+    expect(await readdir(bed.logDir)).toEqual(['records-2.log']);
   });
 
   it('refuses a log file owned by another user', async () => {
@@ -185,8 +156,8 @@ describe('a record log', () => {
     await openLog().then((l) => l.close());
     const file = await onlyLogFile();
     await rm(file);
-    await writeFile(join(dir, 'elsewhere'), '', { mode: 0o600 });
-    await symlink(join(dir, 'elsewhere'), file);
+    await writeFile(join(bed.dir, 'elsewhere'), '', { mode: 0o600 });
+    await symlink(join(bed.dir, 'elsewhere'), file);
     expect((await lstat(file)).isSymbolicLink()).toBe(true);
     await expect(openLog()).rejects.toMatchObject({ code: 'LOG_UNSAFE' });
   });
