@@ -3,67 +3,39 @@
  * plugin and namespace paths that do not exist (the noop never enters them).
  */
 import { tracingChannel } from 'node:diagnostics_channel';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createExecaExecutor } from '../invoke/execa-executor.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
-import { createStaticObjectSource, type StaticObjectSource } from '../objects/static-source.ts';
-import { createCniDriver, openCniDriver } from './create-cni-driver.ts';
-import type { CniDriver, CniDriverOptions } from './driver-api.ts';
+import { openCniDriver } from './create-cni-driver.ts';
 import { POD_TRACING_CHANNEL, type PodOperationMessage } from './pod-tracing.ts';
 import type { PodSandbox } from './pod-types.ts';
-import { FIXTURE_PLUGIN_DIR, readNoopLog } from '../../../../test/support/noop.ts';
+import { FIXTURE_PLUGIN_DIR } from '../../../../test/support/noop.ts';
+import { useNoopDriverBed } from '../../../../test/support/noop-driver.ts';
 
 const PLUGIN_DIR = FIXTURE_PLUGIN_DIR;
 const ALPHA = 'alpha.network.k8s.io/networks';
 
-let dir: string;
-let confDir: string;
-let stateDir: string;
-let objects: StaticObjectSource;
-let drivers: CniDriver[];
-
-const controlOf = (net: string) => join(dir, `${net}.json`);
-const logOf = (net: string) => readNoopLog(controlOf(net));
-const commandsOf = async (net: string) => (await logOf(net)).map((e) => e.command);
-const control = (net: string, value: unknown) => writeFile(controlOf(net), JSON.stringify(value));
-
-async function writeConf(file: string, name: string, cniVersion: string): Promise<void> {
-  await writeFile(join(confDir, file), JSON.stringify({ cniVersion, name, plugins: [{ type: 'noop', debugFile: controlOf(name) }] }));
-}
-
-function openDriver(patch: Partial<CniDriverOptions> = {}): CniDriver {
-  const driver = createCniDriver({ confDir, pluginDirs: [PLUGIN_DIR], stateDir, objectSource: objects, executor: createExecaExecutor(), watch: false, loopback: false, ...patch });
-  drivers.push(driver);
-  return driver;
-}
+const bed = useNoopDriverBed({
+  prefix: 'multinet-driver-',
+  confs: [
+    ['10-dbnet.conflist', 'dbnet', '1.1.0'],
+    ['20-othernet.conflist', 'othernet', '0.4.0'],
+  ],
+  objects: [
+    { namespace: 'default', name: 'dbnet' },
+    { namespace: 'default', name: 'othernet' },
+  ],
+});
+const { commandsOf, control, writeConf, openDriver } = bed;
 
 const sandbox = (name: string, networks: string): PodSandbox => ({
   sandboxId: `${name}-sandbox`,
-  netns: join(dir, 'netns', name),
+  netns: join(bed.dir, 'netns', name),
   pod: { namespace: 'default', name, uid: `uid-${name}`, annotations: { [ALPHA]: networks } },
 });
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'multinet-driver-'));
-  confDir = join(dir, 'net.d');
-  stateDir = join(dir, 'state');
-  await mkdir(confDir);
-  await writeConf('10-dbnet.conflist', 'dbnet', '1.1.0');
-  await writeConf('20-othernet.conflist', 'othernet', '0.4.0');
-  objects = createStaticObjectSource([
-    { namespace: 'default', name: 'dbnet' },
-    { namespace: 'default', name: 'othernet' },
-  ]);
-  drivers = [];
-});
-
-afterEach(async () => {
-  await Promise.all(drivers.map((d) => d.close({ abort: true })));
-  await rm(dir, { recursive: true, force: true });
-});
 
 describe('setUpPod, reconcilePod and podStatus', () => {
   it('sets a pod up and podStatus reads the same status back from the record', async () => {
@@ -110,7 +82,7 @@ describe('listSandboxes and podStatus of a sandbox with failed DELs', () => {
     await driver.reconcilePod(sandbox('web', 'dbnet'));
     const [summary, ...others] = await driver.listSandboxes();
     expect(others).toEqual([]);
-    expect(summary).toMatchObject({ sandboxId: 'web-sandbox', netns: join(dir, 'netns', 'web'), pod: { namespace: 'default', name: 'web', uid: 'uid-web' }, phase: 'ready' });
+    expect(summary).toMatchObject({ sandboxId: 'web-sandbox', netns: join(bed.dir, 'netns', 'web'), pod: { namespace: 'default', name: 'web', uid: 'uid-web' }, phase: 'ready' });
     expect(summary!.pendingDeletes).toEqual([{ ifName: 'eth1', network: 'default/othernet', attempts: 1, error: { code: 'TRY_AGAIN_LATER', message: expect.stringContaining('try again') } }]);
     expect(summary!.status.networks.map((n) => n.name)).toEqual(['default/dbnet']);
     expect((await driver.podStatus('web-sandbox'))?.networks.map((n) => n.name)).toEqual(['default/dbnet']);
@@ -191,7 +163,7 @@ describe('sync and status', () => {
   });
 
   it('is not ready, with NO_DEFAULT_NETWORK naming the conf dir, when there is no network config', async () => {
-    const empty = join(dir, 'empty');
+    const empty = join(bed.dir, 'empty');
     await mkdir(empty);
     const driver = openDriver({ confDir: empty });
     await expect(driver.status()).resolves.toEqual({ ready: false, error: { code: 'NO_DEFAULT_NETWORK', message: `no valid network config in ${empty}` }, problems: [] });
@@ -283,10 +255,10 @@ describe('close and openCniDriver', () => {
   it('lets go of the state dir on close, so another driver can take it', async () => {
     const first = openDriver();
     await first.setUpPod(sandbox('web', 'dbnet'));
-    await expect(openCniDriver({ confDir, pluginDirs: [PLUGIN_DIR], stateDir, watch: false })).rejects.toMatchObject({ code: 'STATE_DIR_LOCKED' });
+    await expect(openCniDriver({ confDir: bed.confDir, pluginDirs: [PLUGIN_DIR], stateDir: bed.stateDir, watch: false })).rejects.toMatchObject({ code: 'STATE_DIR_LOCKED' });
     await Promise.all([first.close(), first.close()]);
-    const second = await openCniDriver({ confDir, pluginDirs: [PLUGIN_DIR], stateDir, objectSource: objects, executor: createExecaExecutor(), watch: false, loopback: false });
-    drivers.push(second);
+    const second = await openCniDriver({ confDir: bed.confDir, pluginDirs: [PLUGIN_DIR], stateDir: bed.stateDir, objectSource: bed.objects, executor: createExecaExecutor(), watch: false, loopback: false });
+    bed.adopt(second);
     expect((await second.listSandboxes()).map((s) => s.sandboxId)).toEqual(['web-sandbox']);
     await second.tearDownPod('web-sandbox');
     expect(await commandsOf('dbnet')).toEqual(['ADD', 'DEL']);

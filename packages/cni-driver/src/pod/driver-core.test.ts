@@ -6,58 +6,44 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { hostname } from 'node:os';
-import { chmod, copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, copyFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { open } from 'node:fs/promises';
 import { openRecordBook } from '../attach/record-book.ts';
 import { SILENT_LOGGER } from '../internal/logger.ts';
 import { createExecaExecutor } from '../invoke/execa-executor.ts';
 import type { PluginExecutor } from '../invoke/plugin-executor.ts';
 import type { DefaultRouteEditor } from '../attach/route-editor.ts';
-import { createStaticObjectSource, type StaticObjectSource } from '../objects/static-source.ts';
-import { createCniDriver } from './create-cni-driver.ts';
-import type { CniDriver, CniDriverOptions } from './driver-api.ts';
 import { createDriverCore } from './driver-core.ts';
 import type { PodSandbox } from './pod-types.ts';
 import { FIXTURE_PLUGIN_DIR, readNoopLog } from '../../../../test/support/noop.ts';
+import { recordingLogger, useNoopDriverBed } from '../../../../test/support/noop-driver.ts';
 
 const PLUGIN_DIR = FIXTURE_PLUGIN_DIR;
 const ALPHA = 'alpha.network.k8s.io/networks';
 
-let dir: string;
-let confDir: string;
-let stateDir: string;
-let objects: StaticObjectSource;
-let drivers: CniDriver[];
-
-const controlOf = (net: string) => join(dir, `${net}.json`);
-const logOf = (net: string) => readNoopLog(controlOf(net));
-const callsOf = async (net: string, command: string) => (await logOf(net)).filter((e) => e.command === command);
-
-async function writeConf(file: string, name: string, cniVersion: string, type = 'noop'): Promise<void> {
-  await writeFile(join(confDir, file), JSON.stringify({ cniVersion, name, plugins: [{ type, debugFile: controlOf(name) }] }));
-}
-
-function openDriver(patch: Partial<CniDriverOptions> = {}): CniDriver {
-  const driver = createCniDriver({ confDir, pluginDirs: [PLUGIN_DIR], stateDir, objectSource: objects, executor: createExecaExecutor(), watch: false, loopback: false, ...patch });
-  drivers.push(driver);
-  return driver;
-}
+const bed = useNoopDriverBed({
+  prefix: 'multinet-core-',
+  confs: [
+    ['10-dbnet.conflist', 'dbnet', '1.0.0'],
+    ['20-othernet.conflist', 'othernet', '0.4.0'],
+  ],
+  objects: [
+    { namespace: 'default', name: 'dbnet' },
+    { namespace: 'default', name: 'othernet' },
+    { namespace: 'default', name: 'thick', plugin: 'thick-plugin' },
+  ],
+});
+const { controlOf, writeConf, openDriver } = bed;
+const callsOf = async (net: string, command: string) => (await readNoopLog(controlOf(net))).filter((e) => e.command === command);
 
 const sandbox = (name: string, networks: string): PodSandbox => ({
   sandboxId: `${name}-sandbox`,
-  netns: join(dir, 'netns', name),
+  netns: join(bed.dir, 'netns', name),
   pod: { namespace: 'default', name, uid: `uid-${name}`, annotations: { [ALPHA]: networks } },
 });
 
-/** A logger without `child` that keeps every call. */
-function recordingLogger() {
-  const calls: Array<{ level: string; obj: Record<string, unknown>; msg: string | undefined }> = [];
-  const at = (level: string) => (obj: Record<string, unknown>, msg?: string) => calls.push({ level, obj, msg });
-  return { calls, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
-}
 
 const exists = (path: string) => stat(path).then(
   () => true,
@@ -77,25 +63,6 @@ async function hasWaitingFlockChild(): Promise<boolean> {
   return false;
 }
 
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'multinet-core-'));
-  confDir = join(dir, 'net.d');
-  stateDir = join(dir, 'state');
-  await mkdir(confDir);
-  await writeConf('10-dbnet.conflist', 'dbnet', '1.0.0');
-  await writeConf('20-othernet.conflist', 'othernet', '0.4.0');
-  objects = createStaticObjectSource([
-    { namespace: 'default', name: 'dbnet' },
-    { namespace: 'default', name: 'othernet' },
-    { namespace: 'default', name: 'thick', plugin: 'thick-plugin' },
-  ]);
-  drivers = [];
-});
-
-afterEach(async () => {
-  await Promise.all(drivers.map((d) => d.close({ abort: true })));
-  await rm(dir, { recursive: true, force: true });
-});
 
 describe('options', () => {
   it('refuses a relative stateDir or cacheDir, naming the option', () => {
@@ -167,27 +134,27 @@ describe('options', () => {
 
 describe('taking the state dir', () => {
   it.each([['pods'], ['records'], ['cache'], [join('cache', 'results')]])('refuses a group-writable %s dir under the state dir with STATE_DIR_UNSAFE', async (sub) => {
-    await mkdir(join(stateDir, sub), { recursive: true, mode: 0o700 });
-    await chmod(join(stateDir, sub), 0o777);
+    await mkdir(join(bed.stateDir, sub), { recursive: true, mode: 0o700 });
+    await chmod(join(bed.stateDir, sub), 0o777);
     const driver = openDriver();
-    await expect(driver.listSandboxes()).rejects.toMatchObject({ code: 'STATE_DIR_UNSAFE', message: expect.stringContaining(join(stateDir, sub)) });
+    await expect(driver.listSandboxes()).rejects.toMatchObject({ code: 'STATE_DIR_UNSAFE', message: expect.stringContaining(join(bed.stateDir, sub)) });
   });
 
   it('checks the results dir of a cacheDir of its own', async () => {
-    const cacheDir = join(dir, 'cache');
+    const cacheDir = join(bed.dir, 'cache');
     await mkdir(join(cacheDir, 'results'), { recursive: true, mode: 0o700 });
     await chmod(join(cacheDir, 'results'), 0o777);
     await expect(openDriver({ cacheDir }).listSandboxes()).rejects.toMatchObject({ code: 'STATE_DIR_UNSAFE', message: expect.stringContaining(join(cacheDir, 'results')) });
   });
 
   it('removes the temp files of interrupted writes in the state dir and the results dir, and says so', async () => {
-    await mkdir(join(stateDir, 'cache', 'results'), { recursive: true, mode: 0o700 });
-    await writeFile(join(stateDir, '.owner.json.1234.tmp'), '{');
-    await writeFile(join(stateDir, 'cache', 'results', '.dbnet-web-eth0.5678.tmp'), '{');
+    await mkdir(join(bed.stateDir, 'cache', 'results'), { recursive: true, mode: 0o700 });
+    await writeFile(join(bed.stateDir, '.owner.json.1234.tmp'), '{');
+    await writeFile(join(bed.stateDir, 'cache', 'results', '.dbnet-web-eth0.5678.tmp'), '{');
     const { calls, logger } = recordingLogger();
     await openDriver({ logger }).listSandboxes();
-    expect(await exists(join(stateDir, '.owner.json.1234.tmp'))).toBe(false);
-    expect(await exists(join(stateDir, 'cache', 'results', '.dbnet-web-eth0.5678.tmp'))).toBe(false);
+    expect(await exists(join(bed.stateDir, '.owner.json.1234.tmp'))).toBe(false);
+    expect(await exists(join(bed.stateDir, 'cache', 'results', '.dbnet-web-eth0.5678.tmp'))).toBe(false);
     expect(calls.filter((c) => c.msg === 'removed temp files of interrupted writes').map((c) => (c.obj['files'] as string[]).sort())).toEqual([['.dbnet-web-eth0.5678.tmp', '.owner.json.1234.tmp']]);
   });
 
@@ -198,10 +165,10 @@ describe('taking the state dir', () => {
   });
 
   it('kills the plugins a dead owner left holding the lock, and warns with their pids', async () => {
-    await mkdir(stateDir, { mode: 0o700 });
-    await writeFile(join(stateDir, 'lock'), '', { mode: 0o600 });
-    await writeFile(join(stateDir, 'owner'), JSON.stringify({ pid: 2 ** 22 + 1, startTime: '1', hostname: hostname(), since: '2026-01-01T00:00:00.000Z' }));
-    const orphan = spawn('flock', ['-x', join(stateDir, 'lock'), '-c', 'echo locked; exec sleep 60'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    await mkdir(bed.stateDir, { mode: 0o700 });
+    await writeFile(join(bed.stateDir, 'lock'), '', { mode: 0o600 });
+    await writeFile(join(bed.stateDir, 'owner'), JSON.stringify({ pid: 2 ** 22 + 1, startTime: '1', hostname: hostname(), since: '2026-01-01T00:00:00.000Z' }));
+    const orphan = spawn('flock', ['-x', join(bed.stateDir, 'lock'), '-c', 'echo locked; exec sleep 60'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
     const exited = once(orphan, 'exit');
     try {
       await once(orphan.stdout!, 'data');
@@ -248,11 +215,11 @@ describe('taking the state dir', () => {
   });
 
   it('lets go of the lock when the records cannot be opened, and fails with why', async () => {
-    await mkdir(join(stateDir, 'records', 'records-1.log'), { recursive: true, mode: 0o700 });
+    await mkdir(join(bed.stateDir, 'records', 'records-1.log'), { recursive: true, mode: 0o700 });
     const broken = await openDriver().listSandboxes().catch((e: unknown) => e);
     expect(broken).toBeInstanceOf(Error);
     expect(broken).not.toBeInstanceOf(TypeError);
-    await rm(join(stateDir, 'records', 'records-1.log'), { recursive: true });
+    await rm(join(bed.stateDir, 'records', 'records-1.log'), { recursive: true });
     await expect(openDriver().listSandboxes()).resolves.toEqual([]);
   });
 
@@ -274,11 +241,11 @@ describe('default routes', () => {
         calls.push(`add ${netns} ${ifName} ${gateways.join(',')}`);
       },
     };
-    await writeFile(join(dir, 'fake-netns'), '');
+    await writeFile(join(bed.dir, 'fake-netns'), '');
     const web = sandbox('web', '');
     const annotations = { 'k8s.v1.cni.cncf.io/networks': '[{"name":"othernet","default-route":["10.250.200.1"]}]' };
-    await openDriver({ defaultRouteEditor }).setUpPod({ ...web, netns: join(dir, 'fake-netns'), pod: { ...web.pod, annotations } });
-    expect(calls).toEqual([`del ${join(dir, 'fake-netns')} eth0 4,6`, `del ${join(dir, 'fake-netns')} net1 4,6`, `add ${join(dir, 'fake-netns')} net1 10.250.200.1`]);
+    await openDriver({ defaultRouteEditor }).setUpPod({ ...web, netns: join(bed.dir, 'fake-netns'), pod: { ...web.pod, annotations } });
+    expect(calls).toEqual([`del ${join(bed.dir, 'fake-netns')} eth0 4,6`, `del ${join(bed.dir, 'fake-netns')} net1 4,6`, `add ${join(bed.dir, 'fake-netns')} net1 10.250.200.1`]);
   });
 });
 
@@ -308,7 +275,7 @@ describe('DEL takes the ADD result from the pod record', () => {
     const first = openDriver();
     await first.setUpPod(sandbox('web', 'dbnet'));
     await first.close();
-    const book = await openRecordBook(stateDir, SILENT_LOGGER);
+    const book = await openRecordBook(bed.stateDir, SILENT_LOGGER);
     const record = (await book.read('web-sandbox'))!;
     await book.write({ ...record, attachments: record.attachments.map((a) => ({ ...a, result: { cniVersion: '1.0.0', ips: 'not a list' } })) });
     await book.close();
@@ -326,7 +293,7 @@ describe('DEL takes the ADD result from the pod record', () => {
     const first = openDriver();
     await first.setUpPod(sandbox('web', 'dbnet'));
     await first.close();
-    const book = await openRecordBook(stateDir, SILENT_LOGGER);
+    const book = await openRecordBook(bed.stateDir, SILENT_LOGGER);
     const record = (await book.read('web-sandbox'))!;
     await book.write({ ...record, attachments: record.attachments.map(({ result: _result, ...a }) => a) });
     await book.close();
@@ -340,7 +307,7 @@ describe('DEL takes the ADD result from the pod record', () => {
 
 describe('plugin paths', () => {
   it('tears down an attachment whose plugin left the bin dir with a CniError, not a crash', async () => {
-    const binDir = join(dir, 'bin');
+    const binDir = join(bed.dir, 'bin');
     await mkdir(binDir);
     await copyFile(join(PLUGIN_DIR, 'noop'), join(binDir, 'noop'));
     const driver = openDriver({ pluginDirs: [binDir] });
@@ -356,16 +323,16 @@ describe('plugin paths', () => {
 describe('the libcni result cache', () => {
   it('is not written unless asked for', async () => {
     await openDriver().setUpPod(sandbox('web', 'dbnet'));
-    expect(await readdir(join(stateDir, 'cache', 'results')).catch(() => [])).toEqual([]);
+    expect(await readdir(join(bed.stateDir, 'cache', 'results')).catch(() => [])).toEqual([]);
   });
 
   it('is written when asked for, and a sandbox whose record was lost is torn down from it', async () => {
     const first = openDriver({ libcniCache: true });
     await first.setUpPod(sandbox('web', 'dbnet'));
-    expect(await readdir(join(stateDir, 'cache', 'results'))).toHaveLength(1);
+    expect(await readdir(join(bed.stateDir, 'cache', 'results'))).toHaveLength(1);
     const [add] = await callsOf('dbnet', 'ADD');
     await first.close();
-    await rm(join(stateDir, 'records'), { recursive: true });
+    await rm(join(bed.stateDir, 'records'), { recursive: true });
     await openDriver({ libcniCache: true }).tearDownPod('web-sandbox');
     const [del] = await callsOf('dbnet', 'DEL');
     expect(del!.env['CNI_IFNAME']).toBe(add!.env['CNI_IFNAME']);
@@ -375,7 +342,7 @@ describe('the libcni result cache', () => {
 
 /** Counts `FileHandle` sync and datasync calls from now on (restored in afterEach). */
 async function countSyncs(): Promise<{ count: number }> {
-  const probe = await open(dir, 'r');
+  const probe = await open(bed.dir, 'r');
   const prototype = Object.getPrototypeOf(probe) as { sync: () => Promise<void>; datasync: () => Promise<void> };
   await probe.close();
   const counter = { count: 0 };
@@ -399,7 +366,7 @@ describe('durability', () => {
     await driver.listSandboxes();
     const syncs = await countSyncs();
     await driver.setUpPod(sandbox('web', 'dbnet'));
-    expect(await readdir(join(stateDir, 'cache', 'results'))).toHaveLength(1);
+    expect(await readdir(join(bed.stateDir, 'cache', 'results'))).toHaveLength(1);
     expect(syncs.count).toBe(0);
   });
 });
@@ -409,7 +376,7 @@ describe('sync', () => {
     const driver = openDriver();
     await driver.sync();
     expect((await driver.sync()).changed).toBe(false);
-    objects.setNetwork({ namespace: 'default', name: 'newnet' });
+    bed.objects.setNetwork({ namespace: 'default', name: 'newnet' });
     expect((await driver.sync()).changed).toBe(true);
   });
 

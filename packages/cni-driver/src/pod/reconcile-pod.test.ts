@@ -2,74 +2,37 @@
  * Reconciling a pod sandbox through the driver, with the fixture noop plugin and namespace paths
  * that do not exist.
  */
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createExecaExecutor } from '../invoke/execa-executor.ts';
-import { createStaticObjectSource, type StaticObjectSource } from '../objects/static-source.ts';
-import { createCniDriver } from './create-cni-driver.ts';
-import type { CniDriver, CniDriverOptions } from './driver-api.ts';
+import { describe, expect, it } from 'vitest';
 import type { PodSandbox } from './pod-types.ts';
-import { FIXTURE_PLUGIN_DIR, readNoopLog } from '../../../../test/support/noop.ts';
+import { FIXTURE_PLUGIN_DIR } from '../../../../test/support/noop.ts';
+import { recordingLogger, useNoopDriverBed } from '../../../../test/support/noop-driver.ts';
 
 const PLUGIN_DIR = FIXTURE_PLUGIN_DIR;
 const ALPHA = 'alpha.network.k8s.io/networks';
 const NPWG = 'k8s.v1.cni.cncf.io/networks';
 
-let dir: string;
-let confDir: string;
-let stateDir: string;
-let objects: StaticObjectSource;
-let drivers: CniDriver[];
-
-const controlOf = (net: string) => join(dir, `${net}.json`);
-const commandsOf = async (net: string): Promise<string[]> => (await readNoopLog(controlOf(net))).map((e) => e.command);
-const control = (net: string, value: unknown) => writeFile(controlOf(net), JSON.stringify(value));
-
-async function writeConf(file: string, name: string, cniVersion: string): Promise<void> {
-  await writeFile(join(confDir, file), JSON.stringify({ cniVersion, name, plugins: [{ type: 'noop', debugFile: controlOf(name) }] }));
-}
-
-function openDriver(patch: Partial<CniDriverOptions> = {}): CniDriver {
-  const driver = createCniDriver({ confDir, pluginDirs: [PLUGIN_DIR], stateDir, objectSource: objects, executor: createExecaExecutor(), watch: false, loopback: false, ...patch });
-  drivers.push(driver);
-  return driver;
-}
-
-const sandbox = (networks: string, annotations: Record<string, string> = { [ALPHA]: networks }): PodSandbox => ({
-  sandboxId: 'web-sandbox',
-  netns: join(dir, 'netns', 'web'),
-  pod: { namespace: 'default', name: 'web', uid: 'uid-web', annotations },
-});
-
-/** A logger without `child` that keeps every call. */
-function recordingLogger() {
-  const calls: Array<{ level: string; obj: Record<string, unknown>; msg: string | undefined }> = [];
-  const at = (level: string) => (obj: Record<string, unknown>, msg?: string) => calls.push({ level, obj, msg });
-  return { calls, logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') } };
-}
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'multinet-reconcile-'));
-  confDir = join(dir, 'net.d');
-  stateDir = join(dir, 'state');
-  await mkdir(confDir);
-  await writeConf('10-dbnet.conflist', 'dbnet', '1.0.0');
-  await writeConf('20-othernet.conflist', 'othernet', '0.4.0');
-  await writeConf('30-thirdnet.conflist', 'thirdnet', '1.0.0');
-  objects = createStaticObjectSource([
+const bed = useNoopDriverBed({
+  prefix: 'multinet-reconcile-',
+  confs: [
+    ['10-dbnet.conflist', 'dbnet', '1.0.0'],
+    ['20-othernet.conflist', 'othernet', '0.4.0'],
+    ['30-thirdnet.conflist', 'thirdnet', '1.0.0'],
+  ],
+  objects: [
     { namespace: 'default', name: 'dbnet' },
     { namespace: 'default', name: 'othernet' },
     { namespace: 'default', name: 'thirdnet' },
     { namespace: 'default', name: 'thick', plugin: 'thick-plugin' },
-  ]);
-  drivers = [];
+  ],
 });
+const { commandsOf, control, openDriver } = bed;
 
-afterEach(async () => {
-  await Promise.all(drivers.map((d) => d.close({ abort: true })));
-  await rm(dir, { recursive: true, force: true });
+const sandbox = (networks: string, annotations: Record<string, string> = { [ALPHA]: networks }): PodSandbox => ({
+  sandboxId: 'web-sandbox',
+  netns: join(bed.dir, 'netns', 'web'),
+  pod: { namespace: 'default', name: 'web', uid: 'uid-web', annotations },
 });
 
 describe('the limit of networks per pod', () => {
@@ -82,7 +45,7 @@ describe('the limit of networks per pod', () => {
   });
 
   it('sets up a pod with as many networks as the limit, loopback not counted', async () => {
-    const binDir = join(dir, 'bin');
+    const binDir = join(bed.dir, 'bin');
     await mkdir(binDir);
     await copyFile(join(PLUGIN_DIR, 'noop'), join(binDir, 'noop'));
     await copyFile(join(PLUGIN_DIR, 'noop'), join(binDir, 'loopback'));
