@@ -64,7 +64,9 @@ describe('plugin faults', () => {
   });
 
   it('makes a hanging plugin end as the driver ends a real one that hangs: PLUGIN_TIMEOUT', async () => {
-    const rt = await open({ pluginTimeoutMs: 100, faults: { plugins: [{ network: 'dbnet', command: 'ADD', nth: 1, action: 'hang' }] } });
+    // The timeout bounds every call, the rollback's DEL too: 100 ms killed that DEL before it ran
+    // on a loaded machine (Stryker's dry run beside another); 1.5 s is the hang's whole cost.
+    const rt = await open({ pluginTimeoutMs: 1500, faults: { plugins: [{ network: 'dbnet', command: 'ADD', nth: 1, action: 'hang' }] } });
     const failed = rt.waitFor('podSetUpFailed');
     rt.api.addPod({ name: 'web', annotations: { [ALPHA]: 'podnet,dbnet' } });
 
