@@ -1,6 +1,7 @@
 /**
  * The record type of the checkpoint package's record-log tests, `{ id, n }`, valid when `id`
- * names its key, and the temp dir and opened logs each of those test files sets up.
+ * names its key, the temp dir and opened logs each of those test files sets up, and the check
+ * that a promise fails with a CheckpointError (the record store's tests use it too).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,6 +28,16 @@ export const parseRec = (data: unknown): Rec => {
 export const checkRec = (value: Rec, key: string): void => {
   if (value.id !== key) throw new Error(`names ${value.id}`);
 };
+
+/** The CheckpointError `promise` rejects with (a test failure when it resolves or throws another). */
+export async function checkpointErrorOf(promise: Promise<unknown>): Promise<CheckpointError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!isCheckpointError(error)) throw new Error(`expected a CheckpointError, got ${String(error)}`);
+  return error;
+}
 
 /** The temp dir, log dir and helpers of one record-log test file (see {@link useRecLogBed}). */
 export interface RecLogBed {
@@ -58,7 +69,7 @@ export function useRecLogBed(prefix: string, defaults: Partial<RecordLogOptions<
     for (const log of opened.splice(0)) await log.close();
     await rm(dir, { recursive: true, force: true });
   });
-  return {
+  const bed: RecLogBed = {
     get dir() {
       return dir;
     },
@@ -66,18 +77,12 @@ export function useRecLogBed(prefix: string, defaults: Partial<RecordLogOptions<
       return join(dir, 'records');
     },
     problems,
-    async openLog(extra = {}, where = join(dir, 'records')) {
+    async openLog(extra = {}, where = bed.logDir) {
       const log = await openRecordLog<Rec>({ dir: where, kind: 'rec', version: 1, parse: parseRec, check: checkRec, onProblem: (p) => problems.push(p), ...defaults, ...extra });
       opened.push(log);
       return log;
     },
-    async errorOf(promise) {
-      const error = await promise.then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      if (!isCheckpointError(error)) throw new Error(`expected a CheckpointError, got ${String(error)}`);
-      return error;
-    },
+    errorOf: checkpointErrorOf,
   };
+  return bed;
 }
