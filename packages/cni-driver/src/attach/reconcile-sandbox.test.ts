@@ -750,3 +750,52 @@ describe('in a namespace (a fake nsenter answers)', () => {
     expect(await nsenterCalls()).toEqual([`--net=${NS} ip -j link show dev net1`]);
   });
 });
+
+describe('the results a status reads', () => {
+  it('gives in the status the very result object the ADD read and checked, not a copy parsed again', async () => {
+    const outcome = await reconcileSandbox(ctx, sandbox(), [net1]);
+    const recorded = outcome.record?.attachments[0]?.result;
+    expect(recorded).toMatchObject({ cniVersion: '1.0.0', ips: [{ address: '10.250.1.5/24' }] });
+    const status = buildReconcileReport(outcome, ctx.backoff, 'sb1')?.status;
+    expect(status?.networks[0]?.result).toBe(recorded);
+  });
+
+  it('reads again (a checked copy) a result its default-route plan edited, since the edit was never checked', async () => {
+    const withRoutes = planned('ns/alpha', 'net1', { defaultRoutes: { removeFamilies: [4], gateways: ['10.250.9.1'] } });
+    script.set('ADD alpha', [{ result: { cniVersion: '1.0.0', ips: [{ address: '10.250.9.5/24', gateway: '10.250.9.254' }], routes: [{ dst: '0.0.0.0/0', gw: '10.250.9.254' }] } }]);
+    const outcome = await reconcileSandbox(ctx, sandbox(), [withRoutes]);
+    const recorded = outcome.record?.attachments[0]?.result;
+    expect(recorded).toMatchObject({ routes: [{ dst: '0.0.0.0/0', gw: '10.250.9.1' }] });
+    const shown = buildReconcileReport(outcome, ctx.backoff, 'sb1')?.status.networks[0]?.result;
+    expect(shown).not.toBe(recorded);
+    expect(shown).toEqual(recorded);
+  });
+});
+
+describe('a default switch in a record that holds a del-failed copy of the old default before its added copy', () => {
+  // Hand-built: a reconcile renders an added attachment before a leftover of the same identity.
+  const oldDefault = buildAttachmentRecord(eth0, 'added');
+  const leftover: AttachmentRecord = { ...buildAttachmentRecord(eth0, 'del-failed'), isDefault: false, delAttempts: 1, error: { code: 'PLUGIN_FAILED', message: 'busy' } };
+  const newDefault = planned('ns/beta', 'net2', { isDefault: true });
+
+  beforeEach(() => {
+    book.store.set('sb1', { sandboxId: 'sb1', netns, pod: { namespace: 'ns', name: 'p', uid: 'u1' }, phase: 'ready', createdAt: at(0), updatedAt: at(0), attachments: [leftover, oldDefault] });
+    ctx.verified.add('sb1');
+    // The leftover's DEL (step 2) fails again; the next DEL of that network succeeds.
+    script.set('DEL default', [{ fail: { code: 11, msg: 'busy' } }, undefined]);
+  });
+
+  it('detaches the added copy of the old default once the new one is made, and keeps the del-failed copy for a retry', async () => {
+    const outcome = await reconcileSandbox(ctx, sandbox(), [newDefault]);
+    expect(calls.map((c) => `${c.command} ${c.network}/${c.ifName}`)).toEqual(['DEL default/eth0', 'ADD beta/net2', 'DEL default/eth0']);
+    expect(states(outcome.record)).toEqual(['net2:added*', 'eth0:del-failed']);
+    expect(outcome.record?.attachments[1]).toMatchObject({ state: 'del-failed', delAttempts: 2 });
+    expect(outcome.removed).toEqual([{ network: 'default', ifName: 'eth0' }]);
+  });
+
+  it('writes the added copy of the old default as deleting before its DEL, the del-failed copy unchanged', async () => {
+    await reconcileSandbox(ctx, sandbox(), [newDefault]);
+    const beforeDel = book.writes.find((w) => w.attachments.some((a) => a.state === 'deleting'));
+    expect(states(beforeDel)).toEqual(['net2:added*', 'eth0:del-failed', 'eth0:deleting']);
+  });
+});
