@@ -101,7 +101,7 @@ describe('a watching catalog', () => {
     expect(first.generation).toBe(1);
   });
 
-  it('does not fail the syncs after a change event for a loaded file that became a directory, and keeps the other networks', async () => {
+  it('drops the network of a loaded file that became a directory on its change event, keeps the other networks, and fails no sync', async () => {
     const file = join(confDir, '10-a.conflist');
     await writeFile(file, conflist('a'));
     await writeFile(join(confDir, '20-b.conflist'), conflist('b'));
@@ -111,7 +111,9 @@ describe('a watching catalog', () => {
     await mkdir(file);
     fire('change', file);
     await expect(catalog.sync()).resolves.toMatchObject({ problems: [] });
+    expect([...catalog.snapshot.networks.keys()]).toEqual(['b']);
     await expect(catalog.sync()).resolves.toMatchObject({ problems: [] });
+    expect([...catalog.snapshot.networks.keys()]).toEqual(['b']);
     expect(catalog.snapshot.networks.get('b')?.file).toBe(join(confDir, '20-b.conflist'));
   });
 

@@ -191,7 +191,11 @@ export function createCatalog(options: CatalogOptions = {}): Catalog {
         confDirty = true;
         dirtyFiles.add(file);
       } else if (result === 'gone') {
-        listingDirty = confDirty = true; // removed under us: list again next time
+        // Removed, or no longer a regular file (a dir under its name): dropped now, since a
+        // relist that finds the same name would not read a file it still holds. List again next time.
+        files.delete(file);
+        changed = true;
+        listingDirty = confDirty = true;
       } else if (result !== previous) {
         files.set(file, result); // same key: the Map keeps the file's place in conf order
         changed = true;
