@@ -4,18 +4,11 @@
  * namespace is `/proc/self/ns/uts`, a namespace file (nsfs) but not a network namespace.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ExecFileRecorder } from '../../../../test/support/exec-file-recorder.ts';
 import { createIpRouteEditor } from './route-editor.ts';
 
-interface ExecCall { file: string; args: readonly string[]; options: Record<string, unknown> }
-const exec = vi.hoisted(() => ({ calls: [] as ExecCall[] }));
-vi.mock('node:child_process', async (importOriginal) => {
-  const cp = await importOriginal<typeof import('node:child_process')>();
-  const execFile = (file: string, args: readonly string[], options: Record<string, unknown>, callback: (error: Error | null, stdout: string, stderr: string) => void): void => {
-    exec.calls.push({ file, args, options });
-    setImmediate(() => callback(null, '', ''));
-  };
-  return { ...cp, execFile };
-});
+const exec = vi.hoisted((): ExecFileRecorder => ({ calls: [], answer: () => ({}) }));
+vi.mock('node:child_process', async (importOriginal) => (await import('../../../../test/support/exec-file-recorder.ts')).withExecFileRecorder(await importOriginal<object>(), exec));
 
 const NS = '/proc/self/ns/uts';
 

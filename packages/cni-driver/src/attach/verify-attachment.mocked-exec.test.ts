@@ -9,18 +9,10 @@ import type { ChainContext } from '../chain/chain-context.ts';
 import { SILENT_LOGGER } from '../internal/logger.ts';
 import type { AttachmentRecord, PodRecord } from './sandbox-record.ts';
 import { findAttachmentFault } from './verify-attachment.ts';
+import type { ExecFileAnswer, ExecFileRecorder } from '../../../../test/support/exec-file-recorder.ts';
 
-interface ExecCall { file: string; args: readonly string[]; options: Record<string, unknown> }
-const exec = vi.hoisted(() => ({ calls: [] as ExecCall[], answer: { error: null as Error | null, stdout: '', stderr: '' } }));
-vi.mock('node:child_process', async (importOriginal) => {
-  const cp = await importOriginal<typeof import('node:child_process')>();
-  const execFile = (file: string, args: readonly string[], options: Record<string, unknown>, callback: (error: Error | null, stdout: string, stderr: string) => void): void => {
-    exec.calls.push({ file, args, options });
-    const { error, stdout, stderr } = exec.answer;
-    setImmediate(() => callback(error, stdout, stderr));
-  };
-  return { ...cp, execFile };
-});
+const exec = vi.hoisted((): ExecFileRecorder => ({ calls: [], answer: () => ({}) }));
+vi.mock('node:child_process', async (importOriginal) => (await import('../../../../test/support/exec-file-recorder.ts')).withExecFileRecorder(await importOriginal<object>(), exec));
 
 const NS = '/proc/self/ns/uts';
 const chain = (): ChainContext => ({
@@ -55,24 +47,29 @@ const attachment: AttachmentRecord = {
 const record: PodRecord = { sandboxId: 'sb1', netns: NS, pod: { namespace: 'ns', name: 'p', uid: 'u' }, phase: 'ready', createdAt: 't', updatedAt: 't', attachments: [attachment] };
 const listing = JSON.stringify([{ ifname: 'net1', addr_info: [{ local: '10.250.9.5' }] }]);
 
+/** Every call from now on answers `reply`. */
+const answer = (reply: ExecFileAnswer): void => {
+  exec.answer = () => reply;
+};
+
 afterEach(() => {
   exec.calls.length = 0;
-  exec.answer = { error: null, stdout: '', stderr: '' };
+  exec.answer = () => ({});
 });
 
 describe('findAttachmentFault asking the namespace through nsenter', () => {
   it('takes the interface as present when nsenter succeeds with a listing that has its address', async () => {
-    exec.answer = { error: null, stdout: listing, stderr: '' };
+    answer({ error: null, stdout: listing, stderr: '' });
     await expect(findAttachmentFault(chain(), record, attachment)).resolves.toBeUndefined();
   });
 
   it('calls the interface missing when nsenter fails, even if its stdout holds a listing with the address', async () => {
-    exec.answer = { error: Object.assign(new Error('Command failed: nsenter'), { code: 1 }), stdout: listing, stderr: 'Device "net1" does not exist.' };
+    answer({ error: Object.assign(new Error('Command failed: nsenter'), { code: 1 }), stdout: listing, stderr: 'Device "net1" does not exist.' });
     await expect(findAttachmentFault(chain(), record, attachment)).resolves.toBe(`interface net1 is missing from ${NS}`);
   });
 
   it('runs ip addr show through nsenter in the record\'s namespace with a 5 s time limit', async () => {
-    exec.answer = { error: null, stdout: listing, stderr: '' };
+    answer({ error: null, stdout: listing, stderr: '' });
     await findAttachmentFault(chain(), record, attachment);
     expect(exec.calls).toEqual([{ file: 'nsenter', args: [`--net=${NS}`, 'ip', '-j', 'addr', 'show', 'dev', 'net1'], options: { timeout: 5000 } }]);
   });

@@ -3,19 +3,11 @@
  * options it was given, so the bound is seen without waiting for a hanging command.
  */
 import { describe, expect, it, vi } from 'vitest';
+import type { ExecFileRecorder } from '../../../../test/support/exec-file-recorder.ts';
 import { readInterfaceMac } from './interface-mac.ts';
 
-const seen = vi.hoisted(() => ({ calls: [] as Array<{ file: string; args: readonly string[]; options: Record<string, unknown> }> }));
-vi.mock('node:child_process', async (importOriginal) => {
-  const cp = await importOriginal<typeof import('node:child_process')>();
-  return {
-    ...cp,
-    execFile: (file: string, args: readonly string[], options: Record<string, unknown>, callback: (error: Error | null, stdout: string) => void) => {
-      seen.calls.push({ file, args, options });
-      setImmediate(() => callback(null, JSON.stringify([{ address: '02:00:00:00:00:0a' }])));
-    },
-  };
-});
+const seen = vi.hoisted((): ExecFileRecorder => ({ calls: [], answer: () => ({ stdout: JSON.stringify([{ address: '02:00:00:00:00:0a' }]) }) }));
+vi.mock('node:child_process', async (importOriginal) => (await import('../../../../test/support/exec-file-recorder.ts')).withExecFileRecorder(await importOriginal<object>(), seen));
 
 describe('readInterfaceMac, its bound', () => {
   it('runs `nsenter` with a 5 s timeout, so a hanging command cannot hold the ADD forever', async () => {
