@@ -27,3 +27,17 @@ export function openPodRecords(stateDir: string, parse: (data: unknown) => PodRe
     },
   };
 }
+
+/** A valid `ready` record of `sandboxId` with no attachments (fixed times), `patch` laid over it. */
+export function readyPodRecord(sandboxId: string, patch: Partial<PodRecord> = {}): PodRecord {
+  return {
+    sandboxId,
+    netns: `/var/run/netns/${sandboxId}`,
+    pod: { namespace: 'ns', name: sandboxId, uid: `uid-${sandboxId}` },
+    phase: 'ready',
+    createdAt: '2026-12-02T00:00:00.000Z',
+    updatedAt: '2026-12-02T00:00:00.000Z',
+    attachments: [],
+    ...patch,
+  };
+}

@@ -4,17 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SILENT_LOGGER } from '../internal/logger.ts';
 import { openRecordBook, type RecordBook } from './record-book.ts';
-import type { PodRecord } from './sandbox-record.ts';
+import { readyPodRecord as podRecord } from '../../../../test/support/pod-records.ts';
 
-const podRecord = (sandboxId: string): PodRecord => ({
-  sandboxId,
-  netns: `/var/run/netns/${sandboxId}`,
-  pod: { namespace: 'ns', name: sandboxId, uid: `uid-${sandboxId}` },
-  phase: 'ready',
-  createdAt: '2026-12-02T00:00:00.000Z',
-  updatedAt: '2026-12-02T00:00:00.000Z',
-  attachments: [],
-});
 
 describe('the record book holds only live sandboxes in memory', () => {
   let dir: string;

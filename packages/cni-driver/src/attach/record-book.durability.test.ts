@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createCheckpointStore } from '@multinet/checkpoint';
 import { SILENT_LOGGER } from '../internal/logger.ts';
 import { openRecordBook } from './record-book.ts';
+import { readyPodRecord } from '../../../../test/support/pod-records.ts';
 import { parsePodRecord, POD_RECORD_KIND, POD_RECORD_VERSION, type AttachmentRecord, type AttachmentState, type PodRecord } from './sandbox-record.ts';
 
 const ports = vi.hoisted(() => ({ syncs: 0, readsFindTheEnd: false }));
@@ -38,15 +39,7 @@ const attachment = (ifName: string, state: AttachmentState): AttachmentRecord =>
   state,
   delAttempts: 0,
 });
-const record = (sandboxId: string, ...attachments: AttachmentRecord[]): PodRecord => ({
-  sandboxId,
-  netns: `/var/run/netns/${sandboxId}`,
-  pod: { namespace: 'ns', name: sandboxId, uid: `uid-${sandboxId}` },
-  phase: 'ready',
-  createdAt: '2026-12-02T00:00:00.000Z',
-  updatedAt: '2026-12-02T00:00:00.000Z',
-  attachments,
-});
+const record = (sandboxId: string, ...attachments: AttachmentRecord[]): PodRecord => readyPodRecord(sandboxId, { attachments });
 
 let stateDir: string;
 beforeEach(async () => {

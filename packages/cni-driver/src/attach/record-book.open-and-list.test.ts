@@ -8,18 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SILENT_LOGGER } from '../internal/logger.ts';
 import { openRecordBook } from './record-book.ts';
-import type { PodRecord } from './sandbox-record.ts';
+import { readyPodRecord as record } from '../../../../test/support/pod-records.ts';
 
-const record = (sandboxId: string, patch: Partial<PodRecord> = {}): PodRecord => ({
-  sandboxId,
-  netns: `/var/run/netns/${sandboxId}`,
-  pod: { namespace: 'ns', name: sandboxId, uid: `uid-${sandboxId}` },
-  phase: 'ready',
-  createdAt: '2026-12-02T00:00:00.000Z',
-  updatedAt: '2026-12-02T00:00:00.000Z',
-  attachments: [],
-  ...patch,
-});
 
 let stateDir: string;
 beforeEach(async () => {
