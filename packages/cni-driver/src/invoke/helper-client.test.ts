@@ -1,64 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
-import { createHelperExecutor, type HelperProcess } from './helper-client.ts';
-import type { PluginExecOutcome, PluginExecRequest } from './plugin-executor.ts';
-
-/**
- * A stand-in spawner helper speaking the frames of spawner-protocol.ts. Each run frame's stdin is
- * an instruction: the answer to give ({ kind, status, flags, out, err }), `split` (answer in two
- * writes), `hold` (answer only when cancelled, with flags 4), `exit` (exit without answering).
- */
-const FAKE_HELPER = `
-const held = new Map();
-const u32 = (v) => { const b = Buffer.alloc(4); b.writeUInt32LE(v >>> 0, 0); return b; };
-const answer = (id, a) => {
-  const out = Buffer.from(a.out ?? ''), err = Buffer.from(a.err ?? '');
-  const status = Buffer.alloc(4); status.writeInt32LE(a.status ?? 0, 0);
-  const body = Buffer.concat([u32(id), u32(a.kind ?? 0), status, u32(a.flags ?? 0), u32(out.length), out, u32(err.length), err]);
-  const frame = Buffer.concat([u32(body.length), body]);
-  if (a.split) { process.stdout.write(frame.subarray(0, 7)); setTimeout(() => process.stdout.write(frame.subarray(7)), 20); }
-  else process.stdout.write(frame);
-};
-let pending = Buffer.alloc(0);
-process.stdin.on('data', (chunk) => {
-  pending = Buffer.concat([pending, chunk]);
-  while (pending.length >= 4 && pending.length >= 4 + pending.readUInt32LE(0)) {
-    const frame = pending.subarray(4, 4 + pending.readUInt32LE(0));
-    pending = pending.subarray(4 + frame.length);
-    const id = frame.readUInt32LE(4);
-    if (frame.readUInt32LE(0) === 2) {
-      if (held.has(id)) { held.delete(id); answer(id, { kind: 1, status: 15, flags: 4, out: 'cancelled ' + id }); }
-      continue;
-    }
-    let off = 20;
-    const bytes = () => { const len = frame.readUInt32LE(off); const b = frame.subarray(off + 4, off + 4 + len); off += 4 + len; return b.toString(); };
-    bytes();
-    for (let n = frame.readUInt32LE((off += 4) - 4); n > 0; n--) bytes();
-    const a = JSON.parse(bytes());
-    if (a.exit) process.exit(0);
-    if (a.hold) held.set(id, a);
-    else answer(id, a);
-  }
-});
-process.stdin.on('end', () => process.exit(0));
-`;
-
-function fakeHelpers() {
-  const started: Array<{ fenceFd: number | undefined; child: HelperProcess }> = [];
-  const executor = createHelperExecutor((fenceFd) => {
-    const child = spawn(process.execPath, ['-e', FAKE_HELPER], { stdio: ['pipe', 'pipe', 'inherit'] });
-    started.push({ fenceFd, child });
-    return child;
-  });
-  return { executor, started };
-}
-
-const call = (instruction: object, patch: Partial<PluginExecRequest> = {}): PluginExecRequest => ({
-  path: '/plugin', stdin: JSON.stringify(instruction), env: { CNI_COMMAND: 'ADD' }, timeoutMs: 1000, killGraceMs: 10, maxOutputBytes: 1000, ...patch,
-});
-
-const exitOf = (child: HelperProcess): Promise<void> => new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+import type { PluginExecOutcome } from './plugin-executor.ts';
+import { call, exitOf, fakeHelpers } from '../../../../test/support/fake-spawner-helper.ts';
 
 describe('the spawner helper client', () => {
   it("turns the helper's answers into outcomes: exit status, output and flags", async () => {
