@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { createHelperExecutor, type HelperProcess } from './helper-client.ts';
-import { call, exitOf, fakeHelpers } from '../../../../test/support/fake-spawner-helper.ts';
+import { call, exitOf, FAKE_HELPER, fakeHelpers } from '../../../../test/support/fake-spawner-helper.ts';
 
 /** Ref'd child-process and pipe handles: what keeps the process alive. */
 const handles = (): number => process.getActiveResourcesInfo().filter((name) => name === 'ProcessWrap' || name === 'PipeWrap').length;
@@ -50,6 +50,34 @@ describe('the spawner helper client ending its helpers', () => {
     expect(failed).toHaveLength(1);
     expect(await failed[0]).toMatchObject({ code: 'ENOENT' });
     expect(await settlesWithin(executor.close?.() ?? Promise.resolve(), 10_000)).toBe('settled');
+  });
+
+  it('answers a call sent to a helper that failed to start with EHELPER instead of leaving it pending', async () => {
+    const executor = createHelperExecutor(() => spawn('/nonexistent/multinet-helper', [], { stdio: ['pipe', 'pipe', 'inherit'] }));
+    const outcome = executor.execPlugin(call({ kind: 0 }));
+    // close() before the spawn failure is even reported: it must not wait for an exit that never comes.
+    const closing = executor.close?.() ?? Promise.resolve();
+    expect(await settlesWithin(outcome, 10_000)).toBe('settled');
+    expect(await outcome).toMatchObject({ exitCode: null, signal: null, spawnError: { code: 'EHELPER', message: expect.stringContaining('ENOENT') } });
+    expect(await settlesWithin(closing, 10_000)).toBe('settled');
+  });
+
+  it('starts a new helper for the next call after one failed to start', async () => {
+    const started: HelperProcess[] = [];
+    const executor = createHelperExecutor(() => {
+      const child = spawn(started.length === 0 ? '/nonexistent/multinet-helper' : process.execPath, ['-e', FAKE_HELPER], { stdio: ['pipe', 'pipe', 'inherit'] });
+      started.push(child);
+      return child;
+    });
+    try {
+      expect(await executor.execPlugin(call({ kind: 0 }))).toMatchObject({ spawnError: { code: 'EHELPER' } });
+      expect(await executor.execPlugin(call({ kind: 0, out: 'second' }))).toMatchObject({ exitCode: 0, stdout: 'second' });
+      expect(started).toHaveLength(2);
+    } finally {
+      await executor.close?.();
+      for (const child of started) child.kill('SIGKILL');
+      await Promise.all(started.slice(1).map((child) => exitOf(child)));
+    }
   });
 
   it("keeps the helper that took over a released fence when the released one's exit arrives late", async () => {

@@ -62,7 +62,7 @@ describe('the spawner helper client', () => {
     try {
       const held = executor.execPlugin(call({ hold: true }));
       const dying = await executor.execPlugin(call({ exit: true }));
-      expect(dying).toMatchObject({ exitCode: null, signal: null, spawnError: { code: 'EHELPER', message: 'the spawner helper exited' }, stderr: 'spawner helper exited' });
+      expect(dying).toMatchObject({ exitCode: null, signal: null, spawnError: { code: 'EHELPER', message: 'the spawner helper exited' }, stderr: 'the spawner helper exited' });
       expect((await held).spawnError?.code).toBe('EHELPER');
       expect(await executor.execPlugin(call({ kind: 0, status: 0, out: 'fresh' }))).toMatchObject({ exitCode: 0, stdout: 'fresh' });
       expect(started).toHaveLength(2);

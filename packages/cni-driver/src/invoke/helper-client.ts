@@ -65,9 +65,11 @@ export function createHelperExecutor(startHelper: (fenceFd: number | undefined) 
     const { child } = helper;
     // Held while closing: an unref'd helper would let the loop end before its exit arrives.
     setRef(child, true);
+    // A helper in the map has neither exited nor failed to start (both take it out at once), but
+    // a failure to start may still be on its way: it ends the wait as an exit does.
     await new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
+      child.once('error', () => resolve());
       child.stdin.end();
     });
   };
@@ -87,12 +89,16 @@ export function createHelperExecutor(startHelper: (fenceFd: number | undefined) 
       if (helper.waiting.size === 0) setRef(child, false);
     });
     child.stdin.on('error', () => undefined);
-    child.on('exit', () => {
+    /** The helper is gone (it exited, or never started): only its own calls fail; a helper started since keeps its own. */
+    const gone = (why: string): void => {
       if (helpers.get(fenceFd) === helper) helpers.delete(fenceFd);
-      // Only this helper's calls fail; a helper started since keeps its own.
-      for (const [id, resolve] of helper.waiting) resolve({ id, kind: 2, status: -1, flags: 0, stdout: Buffer.alloc(0), stderr: Buffer.from('spawner helper exited') });
+      for (const [id, resolve] of helper.waiting) resolve({ id, kind: 2, status: -1, flags: 0, stdout: Buffer.alloc(0), stderr: Buffer.from(why) });
       helper.waiting.clear();
-    });
+    };
+    child.on('exit', () => gone('the spawner helper exited'));
+    // A helper that fails to start (ENOENT, EAGAIN, …) emits 'error' and never 'exit'; unhandled,
+    // that 'error' would crash the embedding process.
+    child.on('error', (error: NodeJS.ErrnoException) => gone(`the spawner helper could not be started: ${error.code ?? error.message}`));
     setRef(child, false);
     helpers.set(fenceFd, helper);
     return helper;
@@ -111,7 +117,7 @@ export function createHelperExecutor(startHelper: (fenceFd: number | undefined) 
         waiting.set(id, (response) => {
           request.signal?.removeEventListener('abort', onAbort);
           const outcome = toOutcome(response);
-          resolve(response.kind === 2 && response.status === -1 ? { ...outcome, spawnError: { code: 'EHELPER', message: 'the spawner helper exited' } } : outcome);
+          resolve(response.kind === 2 && response.status === -1 ? { ...outcome, spawnError: { code: 'EHELPER', message: response.stderr.toString('utf8') } } : outcome);
         });
         setRef(child, true);
         child.stdin.write(encodeRunFrame(id, request));
