@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getEventListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -160,6 +160,27 @@ describe('the execa executor', () => {
     controller.abort();
     expect(await running).toMatchObject({ aborted: true, signal: 'SIGTERM' });
     expect(timers()).toBeLessThanOrEqual(before);
+  });
+
+  it('clears the grace timer once an aborted plugin has died of the SIGTERM', async () => {
+    const grace = 600_123; // only this call's grace timer has this delay
+    const setTimer = vi.spyOn(globalThis, 'setTimeout');
+    const clearTimer = vi.spyOn(globalThis, 'clearTimeout');
+    try {
+      const ready = join(dir, 'ready');
+      const path = await plugin('dies-on-term', `echo $$ > ${ready}.tmp; mv ${ready}.tmp ${ready}\nwhile :; do sleep 1; done`);
+      const controller = new AbortController();
+      const running = createExecaExecutor().execPlugin(request(path, { signal: controller.signal, killGraceMs: grace }));
+      await pidIn(ready);
+      controller.abort();
+      expect(await running).toMatchObject({ aborted: true, signal: 'SIGTERM' });
+      const graceTimers = setTimer.mock.calls.flatMap(([, delay], i) => (delay === grace ? [setTimer.mock.results[i]?.value] : []));
+      expect(graceTimers).toHaveLength(1);
+      expect(clearTimer.mock.calls.some(([timer]) => timer === graceTimers[0])).toBe(true);
+    } finally {
+      setTimer.mockRestore();
+      clearTimer.mockRestore();
+    }
   });
 
   it("leaves no listener on the caller's signal and no exit hook once a call is over, and has one of each while it runs", async () => {
