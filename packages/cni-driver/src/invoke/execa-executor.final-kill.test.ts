@@ -1,11 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi, type MockInstance } from 'vitest';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isRunning } from '../../../../test/support/processes.ts';
+import { useScriptPlugins } from '../../../../test/support/script-plugins.ts';
 import { createExecaExecutor } from './execa-executor.ts';
-import type { PluginExecRequest } from './plugin-executor.ts';
 
 // The executor asks node:fs whether a reaped plugin's pid is held by another process before it
 // signals the group; the mock passes through unless a test says that pid is taken.
@@ -22,37 +19,17 @@ vi.mock('node:fs', async (importOriginal) => {
  * it the plugin's pid — stays ours for as long as the test runs; afterEach kills it by its pid.
  */
 describe('the execa executor, final kill of the process group', () => {
-  let dir: string;
+  const bed = useScriptPlugins('multinet-execa-final-', { timeoutMs: 600_000, killGraceMs: 600_000 });
+  const { plugin, request, pidIn } = bed;
   let kill: MockInstance<typeof process.kill>;
-  const leftovers: number[] = [];
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'multinet-execa-final-'));
+  beforeEach(() => {
     kill = vi.spyOn(process, 'kill');
   });
-  afterEach(async () => {
+  afterEach(() => {
     kill.mockRestore();
     taken.clear();
-    for (const pid of leftovers.splice(0)) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
-    await rm(dir, { recursive: true, force: true });
   });
 
-  const plugin = async (name: string, body: string): Promise<string> => {
-    const path = join(dir, name);
-    await writeFile(path, `#!/bin/sh\n${body}\n`);
-    await chmod(path, 0o755);
-    return path;
-  };
-  const request = (path: string, patch: Partial<PluginExecRequest> = {}): PluginExecRequest => ({
-    path, stdin: '{}', env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, timeoutMs: 600_000, killGraceMs: 600_000, maxOutputBytes: 1 << 20, ...patch,
-  });
-  const until = async (condition: () => boolean): Promise<void> => {
-    while (!condition()) await new Promise((resolve) => setImmediate(resolve));
-  };
-  /** The pid written to `file` once it is complete (written to a temp name, then renamed). */
-  const pidIn = async (file: string): Promise<number> => {
-    await until(() => existsSync(file));
-    return Number(await readFile(file, 'utf8'));
-  };
   /** The plugin's body: a grandchild in its group that ignores SIGTERM (pid to `grandchild`), then its own pid to `ready`. */
   const holdsGroup = (grandchild: string, ready: string): string =>
     `(trap '' TERM; exec sleep 3600 </dev/null >/dev/null 2>&1) &\necho $! > ${grandchild}.tmp; mv ${grandchild}.tmp ${grandchild}\necho $$ > ${ready}.tmp; mv ${ready}.tmp ${ready}`;
@@ -61,12 +38,12 @@ describe('the execa executor, final kill of the process group', () => {
 
   /** Starts a plugin that holds its group and loops until killed, aborts it once it runs; returns its pid. */
   const abortRunning = async (): Promise<number> => {
-    const grandchildFile = join(dir, 'grandchild');
-    const ready = join(dir, 'ready');
+    const grandchildFile = join(bed.dir, 'grandchild');
+    const ready = join(bed.dir, 'ready');
     const path = await plugin('aborted', `${holdsGroup(grandchildFile, ready)}\nwhile :; do sleep 1; done`);
     const controller = new AbortController();
     const running = createExecaExecutor().execPlugin(request(path, { signal: controller.signal }));
-    leftovers.push(await pidIn(grandchildFile));
+    await pidIn(grandchildFile);
     const pid = await pidIn(ready);
     controller.abort();
     expect(await running).toMatchObject({ aborted: true, timedOut: false, outputTooLarge: false, signal: 'SIGTERM' });
@@ -79,12 +56,12 @@ describe('the execa executor, final kill of the process group', () => {
   });
 
   it('sends nothing more to the group of an aborted plugin once its pid is held by another process after the reap', async () => {
-    const grandchildFile = join(dir, 'grandchild');
-    const ready = join(dir, 'ready');
+    const grandchildFile = join(bed.dir, 'grandchild');
+    const ready = join(bed.dir, 'ready');
     const path = await plugin('aborted', `${holdsGroup(grandchildFile, ready)}\nwhile :; do sleep 1; done`);
     const controller = new AbortController();
     const running = createExecaExecutor().execPlugin(request(path, { signal: controller.signal }));
-    leftovers.push(await pidIn(grandchildFile));
+    await pidIn(grandchildFile);
     const pid = await pidIn(ready);
     taken.add(`/proc/${pid}`);
     controller.abort();
@@ -93,11 +70,11 @@ describe('the execa executor, final kill of the process group', () => {
   });
 
   it('sends no signal to the group of a plugin that exited by itself, even one that left a process in its group', async () => {
-    const grandchildFile = join(dir, 'grandchild');
-    const ready = join(dir, 'ready');
+    const grandchildFile = join(bed.dir, 'grandchild');
+    const ready = join(bed.dir, 'ready');
     const path = await plugin('exits', `${holdsGroup(grandchildFile, ready)}\necho '{}'`);
     const outcome = await createExecaExecutor().execPlugin(request(path));
-    leftovers.push(await pidIn(grandchildFile));
+    await pidIn(grandchildFile);
     const pid = await pidIn(ready);
     expect(outcome).toMatchObject({ exitCode: 0, stdout: '{}\n', aborted: false, timedOut: false, outputTooLarge: false });
     expect(groupSignals(pid)).toEqual([]);

@@ -1,9 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useScriptPlugins } from '../../../../test/support/script-plugins.ts';
 import { createExecaExecutor } from './execa-executor.ts';
-import type { PluginExecRequest } from './plugin-executor.ts';
 
 /**
  * The execa executor's own output cap: it counts bytes (execa's maxBuffer counts decoded
@@ -11,24 +8,8 @@ import type { PluginExecRequest } from './plugin-executor.ts';
  * past the cap is killed at once, so it ends by SIGKILL and not by the timeout.
  */
 describe('the execa executor, output cap', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'multinet-execa-cap-'));
-  });
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  /** Writes an executable sh script into the test dir. */
-  const plugin = async (name: string, body: string): Promise<string> => {
-    const path = join(dir, name);
-    await writeFile(path, `#!/bin/sh\n${body}\n`);
-    await chmod(path, 0o755);
-    return path;
-  };
-  const request = (path: string, patch: Partial<PluginExecRequest> = {}): PluginExecRequest => ({
-    path, stdin: '{}', env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, timeoutMs: 20_000, killGraceMs: 100, maxOutputBytes: 1 << 20, ...patch,
-  });
+  const bed = useScriptPlugins('multinet-execa-cap-');
+  const { plugin, request } = bed;
   /** 600 × 'é' (2 bytes each in UTF-8): 1200 bytes, but only 600 characters. */
   const multibyte = `i=0; while [ $i -lt 600 ]; do printf '\\303\\251'; i=$((i+1)); done`;
 

@@ -1,10 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { useScriptPlugins } from '../../../../test/support/script-plugins.ts';
 import { createExecaExecutor } from './execa-executor.ts';
-import type { PluginExecRequest } from './plugin-executor.ts';
 
 // execa passes through to the real one unless a test sets `fake.result`: then it hands back a
 // subprocess that "ran" and ended with that result, without starting anything. That is how a
@@ -31,27 +29,20 @@ vi.mock('execa', async (importOriginal) => {
  * plugin which did start never gets a spawn error, even when its result carries an errno.
  */
 describe('the execa executor, spawn errors', () => {
-  let dir: string;
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'multinet-execa-spawn-'));
-  });
-  afterEach(async () => {
+  const bed = useScriptPlugins('multinet-execa-spawn-');
+  const { request } = bed;
+  afterEach(() => {
     fake.result = undefined;
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  const request = (path: string, patch: Partial<PluginExecRequest> = {}): PluginExecRequest => ({
-    path, stdin: '{}', env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, timeoutMs: 20_000, killGraceMs: 100, maxOutputBytes: 1 << 20, ...patch,
   });
 
   it('names the plugin that is not there in the spawn error message', async () => {
-    const missing = join(dir, 'missing');
+    const missing = join(bed.dir, 'missing');
     const outcome = await createExecaExecutor().execPlugin(request(missing));
     expect(outcome.spawnError).toEqual({ code: 'ENOENT', message: expect.stringContaining(missing) });
   });
 
   it('reports empty output, not none, for a plugin path that Node refuses before spawning', async () => {
-    const outcome = await createExecaExecutor().execPlugin(request(join(dir, 'bad\0name')));
+    const outcome = await createExecaExecutor().execPlugin(request(join(bed.dir, 'bad\0name')));
     expect(outcome).toEqual({
       exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, aborted: false, outputTooLarge: false,
       spawnError: { code: 'ERR_INVALID_ARG_VALUE', message: expect.any(String) },
@@ -60,14 +51,14 @@ describe('the execa executor, spawn errors', () => {
 
   it('reports no spawn error for a plugin that exited although its result carries an errno', async () => {
     fake.result = { exitCode: 0, code: 'ECONNRESET', stdout: 'ok\n', stderr: '', isMaxBuffer: false };
-    expect(await createExecaExecutor().execPlugin(request(join(dir, 'exits')))).toEqual({
+    expect(await createExecaExecutor().execPlugin(request(join(bed.dir, 'exits')))).toEqual({
       exitCode: 0, signal: null, stdout: 'ok\n', stderr: '', timedOut: false, aborted: false, outputTooLarge: false,
     });
   });
 
   it('reports no spawn error for a plugin ended by a signal although its result carries an errno', async () => {
     fake.result = { signal: 'SIGKILL', code: 'ECONNRESET', stdout: '', stderr: '', isMaxBuffer: false };
-    expect(await createExecaExecutor().execPlugin(request(join(dir, 'killed')))).toEqual({
+    expect(await createExecaExecutor().execPlugin(request(join(bed.dir, 'killed')))).toEqual({
       exitCode: null, signal: 'SIGKILL', stdout: '', stderr: '', timedOut: false, aborted: false, outputTooLarge: false,
     });
   });

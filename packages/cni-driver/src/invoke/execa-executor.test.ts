@@ -1,15 +1,13 @@
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { getEventListeners } from 'node:events';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURE_PLUGIN_DIR } from '../../../../test/support/noop.ts';
 import { isRunning } from '../../../../test/support/processes.ts';
+import { useScriptPlugins } from '../../../../test/support/script-plugins.ts';
 import { createExecaExecutor } from './execa-executor.ts';
 import { describeExecutorContract } from './executor-contract.ts';
-import type { PluginExecRequest } from './plugin-executor.ts';
 
 describeExecutorContract('execa', join(FIXTURE_PLUGIN_DIR, 'noop'), async () => ({ executor: createExecaExecutor(), close: async () => {} }), {
   module: fileURLToPath(new URL('./execa-executor.ts', import.meta.url)),
@@ -17,41 +15,13 @@ describeExecutorContract('execa', join(FIXTURE_PLUGIN_DIR, 'noop'), async () => 
 });
 
 describe('the execa executor', () => {
-  let dir: string;
-  const leftovers: number[] = [];
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'multinet-execa-'));
-  });
-  afterEach(async () => {
-    for (const pid of leftovers.splice(0)) if (isRunning(pid)) process.kill(pid, 'SIGKILL');
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  /** Writes an executable sh script into the test dir. */
-  const plugin = async (name: string, body: string): Promise<string> => {
-    const path = join(dir, name);
-    await writeFile(path, `#!/bin/sh\n${body}\n`);
-    await chmod(path, 0o755);
-    return path;
-  };
-  const request = (path: string, patch: Partial<PluginExecRequest> = {}): PluginExecRequest => ({
-    path, stdin: '{}', env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, timeoutMs: 20_000, killGraceMs: 100, maxOutputBytes: 1 << 20, ...patch,
-  });
-  const until = async (condition: () => boolean): Promise<void> => {
-    for (let i = 0; i < 1_000_000 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
-  };
-  /** The pid a plugin wrote to `file` once it is complete (written to a temp name, then renamed). */
-  const pidIn = async (file: string): Promise<number> => {
-    await until(() => existsSync(file));
-    const pid = Number(await readFile(file, 'utf8'));
-    leftovers.push(pid);
-    return pid;
-  };
+  const bed = useScriptPlugins('multinet-execa-');
+  const { plugin, request, until, pidIn } = bed;
   /** A grandchild that ignores SIGTERM and holds none of the plugin's pipes; its pid goes to `file`. */
   const stubbornGrandchild = (file: string): string => `(trap '' TERM; exec sleep 30 </dev/null >/dev/null 2>&1) &\necho $! > ${file}.tmp; mv ${file}.tmp ${file}`;
 
   it('does not start a plugin for a call aborted before it began', async () => {
-    const marker = join(dir, 'ran');
+    const marker = join(bed.dir, 'ran');
     const path = await plugin('marks', `touch ${marker}`);
     const controller = new AbortController();
     controller.abort();
@@ -62,7 +32,7 @@ describe('the execa executor', () => {
   });
 
   it('reports a plugin that is not there as a spawn error with ENOENT and nothing else', async () => {
-    const outcome = await createExecaExecutor().execPlugin(request(join(dir, 'missing')));
+    const outcome = await createExecaExecutor().execPlugin(request(join(bed.dir, 'missing')));
     expect(outcome).toEqual({
       exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, aborted: false, outputTooLarge: false, spawnError: { code: 'ENOENT', message: expect.stringContaining('ENOENT') },
     });
@@ -76,7 +46,7 @@ describe('the execa executor', () => {
   });
 
   it('sends SIGKILL once the grace is over when an aborted plugin ignores SIGTERM', async () => {
-    const ready = join(dir, 'ready');
+    const ready = join(bed.dir, 'ready');
     const path = await plugin('ignores-term', `trap '' TERM\necho $$ > ${ready}.tmp; mv ${ready}.tmp ${ready}\nwhile :; do sleep 1; done`);
     const controller = new AbortController();
     const running = createExecaExecutor().execPlugin(request(path, { signal: controller.signal, killGraceMs: 50 }));
@@ -86,7 +56,7 @@ describe('the execa executor', () => {
   });
 
   it('kills a grandchild that ignored SIGTERM once an aborted plugin has exited, without waiting for the grace', async () => {
-    const pidFile = join(dir, 'grandchild');
+    const pidFile = join(bed.dir, 'grandchild');
     const path = await plugin('aborted', `${stubbornGrandchild(pidFile)}\nwhile :; do sleep 1; done`);
     const controller = new AbortController();
     const running = createExecaExecutor().execPlugin(request(path, { signal: controller.signal, killGraceMs: 600_000 }));
@@ -98,7 +68,7 @@ describe('the execa executor', () => {
   });
 
   it('kills a grandchild that ignored SIGTERM once a timed-out plugin has exited', async () => {
-    const pidFile = join(dir, 'grandchild');
+    const pidFile = join(bed.dir, 'grandchild');
     const path = await plugin('times-out', `${stubbornGrandchild(pidFile)}\nwhile :; do sleep 1; done`);
     const outcome = await createExecaExecutor().execPlugin(request(path, { timeoutMs: 1_000, killGraceMs: 600_000 }));
     const grandchild = await pidIn(pidFile);
@@ -114,7 +84,7 @@ describe('the execa executor', () => {
   });
 
   it('kills a grandchild that ignored SIGTERM once a plugin past the output cap has been ended', async () => {
-    const pidFile = join(dir, 'grandchild');
+    const pidFile = join(bed.dir, 'grandchild');
     const path = await plugin('too-talkative', `${stubbornGrandchild(pidFile)}\nhead -c 5000 /dev/zero\nwhile :; do sleep 1; done`);
     const outcome = await createExecaExecutor().execPlugin(request(path, { maxOutputBytes: 1000, killGraceMs: 600_000 }));
     const grandchild = await pidIn(pidFile);
@@ -135,8 +105,8 @@ describe('the execa executor', () => {
   });
 
   it('keeps a call that timed out reported as timed out, not aborted, when the caller aborts during the grace', async () => {
-    const termed = join(dir, 'termed');
-    const ready = join(dir, 'ready');
+    const termed = join(bed.dir, 'termed');
+    const ready = join(bed.dir, 'ready');
     const path = await plugin('outlives-term', `trap 'echo term > ${termed}.tmp; mv ${termed}.tmp ${termed}' TERM\necho $$ > ${ready}.tmp; mv ${ready}.tmp ${ready}\nwhile :; do sleep 0.05; done`);
     const controller = new AbortController();
     const running = createExecaExecutor().execPlugin(request(path, { signal: controller.signal, timeoutMs: 200, killGraceMs: 3_000 }));
@@ -152,7 +122,7 @@ describe('the execa executor', () => {
     const quick = await plugin('quick', 'echo ok');
     await createExecaExecutor().execPlugin(request(quick));
     expect(timers()).toBeLessThanOrEqual(before);
-    const ready = join(dir, 'ready');
+    const ready = join(bed.dir, 'ready');
     const slow = await plugin('slow', `echo $$ > ${ready}.tmp; mv ${ready}.tmp ${ready}\nwhile :; do sleep 1; done`);
     const controller = new AbortController();
     const running = createExecaExecutor().execPlugin(request(slow, { signal: controller.signal, killGraceMs: 600_000 }));
@@ -167,7 +137,7 @@ describe('the execa executor', () => {
     const setTimer = vi.spyOn(globalThis, 'setTimeout');
     const clearTimer = vi.spyOn(globalThis, 'clearTimeout');
     try {
-      const ready = join(dir, 'ready');
+      const ready = join(bed.dir, 'ready');
       const path = await plugin('dies-on-term', `echo $$ > ${ready}.tmp; mv ${ready}.tmp ${ready}\nwhile :; do sleep 1; done`);
       const controller = new AbortController();
       const running = createExecaExecutor().execPlugin(request(path, { signal: controller.signal, killGraceMs: grace }));
@@ -184,7 +154,7 @@ describe('the execa executor', () => {
   });
 
   it("leaves no listener on the caller's signal and no exit hook once a call is over, and has one of each while it runs", async () => {
-    const ready = join(dir, 'ready');
+    const ready = join(bed.dir, 'ready');
     const path = await plugin('waits', `echo $$ > ${ready}.tmp; mv ${ready}.tmp ${ready}\nread line\necho done`);
     const controller = new AbortController();
     const exitHooks = process.listenerCount('exit');
@@ -192,7 +162,7 @@ describe('the execa executor', () => {
     const done = await executor.execPlugin(request(path, { signal: controller.signal, stdin: 'go\n' }));
     expect(done).toMatchObject({ exitCode: 0, stdout: 'done\n' });
     expect([getEventListeners(controller.signal, 'abort').length, process.listenerCount('exit')]).toEqual([0, exitHooks]);
-    const waiting = join(dir, 'waiting');
+    const waiting = join(bed.dir, 'waiting');
     const blocked = await plugin('blocks', `echo $$ > ${waiting}.tmp; mv ${waiting}.tmp ${waiting}\nwhile :; do sleep 1; done`);
     const running = executor.execPlugin(request(blocked, { signal: controller.signal }));
     await pidIn(waiting);
