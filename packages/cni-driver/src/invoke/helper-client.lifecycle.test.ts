@@ -58,7 +58,7 @@ describe('the spawner helper client ending its helpers', () => {
     // close() before the spawn failure is even reported: it must not wait for an exit that never comes.
     const closing = executor.close?.() ?? Promise.resolve();
     expect(await settlesWithin(outcome, 10_000)).toBe('settled');
-    expect(await outcome).toMatchObject({ exitCode: null, signal: null, spawnError: { code: 'EHELPER', message: expect.stringContaining('ENOENT') } });
+    expect(await outcome).toMatchObject({ exitCode: null, signal: null, spawnError: { code: 'EHELPER', message: 'the spawner helper could not be started: ENOENT' } });
     expect(await settlesWithin(closing, 10_000)).toBe('settled');
   });
 
