@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findPlugin, validatePluginType } from './plugin-path.ts';
@@ -26,6 +26,14 @@ describe('findPlugin', () => {
 
   it('passes over a directory of the plugin name and takes the regular file after it', async () => {
     await mkdir(join(dir, 'a', 'bridge'), { recursive: true });
+    await mkdir(join(dir, 'b'));
+    await writeFile(join(dir, 'b', 'bridge'), '');
+    expect(await findPlugin('bridge', [join(dir, 'a'), join(dir, 'b')])).toBe(join(dir, 'b', 'bridge'));
+  });
+
+  it('passes over a name that cannot be looked at (a symlink loop) and takes the regular file after it', async () => {
+    await mkdir(join(dir, 'a'));
+    await symlink('bridge', join(dir, 'a', 'bridge'));
     await mkdir(join(dir, 'b'));
     await writeFile(join(dir, 'b', 'bridge'), '');
     expect(await findPlugin('bridge', [join(dir, 'a'), join(dir, 'b')])).toBe(join(dir, 'b', 'bridge'));

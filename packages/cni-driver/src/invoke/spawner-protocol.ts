@@ -7,10 +7,6 @@ const u32 = (value: number): Buffer => {
   b.writeUInt32LE(value >>> 0, 0);
   return b;
 };
-const str = (text: string | Buffer): Buffer[] => {
-  const bytes = typeof text === 'string' ? Buffer.from(text) : text;
-  return [u32(bytes.length), bytes];
-};
 
 /** A run request frame: one buffer, written in place (no per-field allocations). */
 export function encodeRunFrame(id: number, request: { path: string; env: Readonly<Record<string, string>>; stdin: string; timeoutMs: number; killGraceMs: number; maxOutputBytes: number }): Buffer {

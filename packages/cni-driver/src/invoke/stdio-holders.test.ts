@@ -53,6 +53,16 @@ describe('readStdioLinks', () => {
     }
   });
 
+  it('reads nothing of a process whose stdout and stderr are a file named like a pipe end', () => {
+    const out = join(dir, 'pipe:[4242]');
+    const { child, fd } = sleeperWritingTo(out);
+    try {
+      expect(readStdioLinks(child.pid!)).toEqual([]);
+    } finally {
+      closeSync(fd);
+    }
+  });
+
   it('reads nothing of a process that is gone', async () => {
     const child = spawn('true', [], { stdio: 'ignore' });
     await exitOf(child);
