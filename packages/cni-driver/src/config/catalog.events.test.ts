@@ -117,6 +117,20 @@ describe('a watching catalog', () => {
     expect(catalog.snapshot.networks.get('b')?.file).toBe(join(confDir, '20-b.conflist'));
   });
 
+  it('lists the conf dir again on the sync after a loaded file was found gone, finding a file no event announced', async () => {
+    const file = join(confDir, '10-a.conflist');
+    await writeFile(file, conflist('a'));
+    const catalog = open(true);
+    await catalog.sync();
+    await unlink(file);
+    await writeFile(join(confDir, '30-c.conflist'), conflist('c'));
+    fire('change', file);
+    await catalog.sync();
+    expect(names(catalog)).toEqual([]);
+    await catalog.sync();
+    expect(names(catalog)).toEqual(['c']);
+  });
+
   it('logs a replaced dir at info with the conf dir and the plugin dirs', async () => {
     const catalog = open(true);
     await catalog.sync();
