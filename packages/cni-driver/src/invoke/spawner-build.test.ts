@@ -78,6 +78,10 @@ describe('buildSpawner', () => {
       const cacheDir = join(dir, 'no-compiler');
       const error = await buildSpawner(cacheDir).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'PLUGIN_SPAWN_FAILED', message: expect.stringMatching(/^cannot build the spawner helper \([\s\S]+\); use the execa executor instead$/) });
+      // The compiler's own error is kept as the cause, and its message is the one quoted.
+      const cause = (error as Error).cause;
+      expect(cause).toBeInstanceOf(Error);
+      expect((error as Error).message).toContain(`(${(cause as Error).message})`);
       expect(await readdir(cacheDir)).toEqual([]);
     } finally {
       if (previous === undefined) delete process.env['CC'];
