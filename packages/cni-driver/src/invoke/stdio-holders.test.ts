@@ -43,19 +43,11 @@ describe('readStdioLinks', () => {
     for (const link of links) expect(link).toMatch(/^(socket|pipe):\[\d+\]$/);
   });
 
-  it('reads nothing of a process whose stdout and stderr are a file (a file is never matched)', () => {
-    const out = join(dir, 'out');
-    const { child, fd } = sleeperWritingTo(out);
-    try {
-      expect(readStdioLinks(child.pid!)).toEqual([]);
-    } finally {
-      closeSync(fd);
-    }
-  });
-
-  it('reads nothing of a process whose stdout and stderr are a file named like a pipe end', () => {
-    const out = join(dir, 'pipe:[4242]');
-    const { child, fd } = sleeperWritingTo(out);
+  it.each([
+    ['a file (a file is never matched)', 'out'],
+    ['a file named like a pipe end', 'pipe:[4242]'],
+  ])('reads nothing of a process whose stdout and stderr are %s', (_, name) => {
+    const { child, fd } = sleeperWritingTo(join(dir, name));
     try {
       expect(readStdioLinks(child.pid!)).toEqual([]);
     } finally {
