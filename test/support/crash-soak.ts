@@ -7,7 +7,8 @@
  * `npm run soak -- --cycles N --seed S`.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, readlink, rm, unlink, writeFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { cp, mkdir, mkdtemp, readdir, readFile, readlink, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRecordLog } from '@multinet/checkpoint';
@@ -114,6 +115,18 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
   const ipamDir = join(dir, 'ipam');
   const manifests = join(dir, 'manifests');
   const problems: string[] = [];
+  // What the runtime logged, every cycle: kept with the state when a cycle finds a leak.
+  const runtimeLog = createWriteStream(join(dir, 'runtime.log'), { flags: 'a' });
+  let evidenceKept = false;
+  /** Copies the soak's dir (state, leases, runtime log) out of the way once, for a post-mortem; returns where. */
+  const keepEvidence = async (cycle: number): Promise<string> => {
+    const kept = join(tmpdir(), `multinet-soak-evidence-${options.seed}-cycle${cycle}`);
+    if (!evidenceKept) {
+      evidenceKept = true;
+      await cp(dir, kept, { recursive: true }).catch(() => undefined);
+    }
+    return kept;
+  };
   let killsAlone = 0;
   let killsGroup = 0;
   let orphanedPluginsSeen = 0;
@@ -142,7 +155,10 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
       child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      child.on('close', (code) => resolve({ code, stderr, lines: stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as PodLine) }));
+      child.on('close', (code) => {
+        runtimeLog.write(`--- --once exited ${code}\n${stderr}`);
+        resolve({ code, stderr, lines: stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as PodLine) });
+      });
     });
 
   const checkConverged = async (cycle: number, wanted: Set<string>): Promise<void> => {
@@ -174,7 +190,9 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
     if (missing.length) problems.push(`cycle ${cycle}: no line for ${missing.join(', ')}`);
     const leases = (await listLeases(ipamDir)).sort();
     if (new Set(inUse).size !== inUse.length) problems.push(`cycle ${cycle}: an address is handed out twice: ${inUse.sort().join(' ')}`);
-    if (JSON.stringify(leases) !== JSON.stringify([...inUse].sort())) problems.push(`cycle ${cycle}: host-local holds [${leases.join(' ')}], pods use [${[...inUse].sort().join(' ')}]`);
+    if (JSON.stringify(leases) !== JSON.stringify([...inUse].sort())) {
+      problems.push(`cycle ${cycle}: host-local holds [${leases.join(' ')}], pods use [${[...inUse].sort().join(' ')}] (state kept in ${await keepEvidence(cycle)})`);
+    }
   };
 
   try {
@@ -197,7 +215,8 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
         child.stderr.once('data', () => resolve());
         child.once('exit', () => resolve());
       });
-      child.stderr.resume();
+      runtimeLog.write(`--- cycle ${cycle}\n`);
+      child.stderr.pipe(runtimeLog, { end: false });
       const runMs = Math.floor(random() * (options.maxRunMs ?? 1200));
       const churnAt = Math.floor(random() * runMs);
       await new Promise((resolve) => setTimeout(resolve, churnAt));
@@ -241,6 +260,7 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
     const registry = await readdir(join(stateDir, 'sandboxes')).catch(() => [] as string[]);
     if (registry.filter((f) => f.endsWith('.json')).length) problems.push(`final: sandboxes left in the registry: ${registry.join(' ')}`);
   } finally {
+    await new Promise((resolve) => runtimeLog.end(resolve));
     for (const pid of await findProcessesMentioning(dir)) process.kill(pid, 'SIGKILL');
     await ip('link', 'delete', bridge).catch(() => undefined);
     await rm(dir, { recursive: true, force: true });
