@@ -10,8 +10,9 @@
  *   cancel  : len, type=2, id
  *   response: len, id, status_kind (0 exited, 1 signaled, 2 spawn error), status (code, signal
  *             or errno), flags (1 timed out, 2 output too large, 4 aborted), stdout, stderr
- * where a string is a u32 length then bytes. The helper exits when stdin closes, killing the
- * process group of every plugin still running: nothing it started outlives its parent.
+ * where a string is a u32 length then bytes. When stdin closes (the parent is gone), every plugin
+ * still running gets its grace_ms to finish, then SIGKILL to its group, and the helper exits with
+ * the last of them: nothing it started outlives its parent by more than the grace.
  * An inherited fd 3 (the driver's state-dir lock) is passed on to every plugin.
  */
 #define _GNU_SOURCE
@@ -85,15 +86,27 @@ static void on_sigchld(int sig) {
 
 static void set_nonblock(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
+/* Set once the parent is gone: answers are dropped, and the loop ends with the last plugin. */
+static int orphaned = 0;
+
 /* The parent is gone (its end of a pipe closed, reset, or broken): nothing we started may outlive
-   it. Every plugin still running gets SIGKILL to its group, then we exit. */
+   it for long. A plugin still running gets its grace to finish, then SIGKILL to its group (the
+   main loop's kill_at): killed at once, at a random moment, an IPAM plugin can be cut between
+   creating a lease file and writing its owner into it (host-local does exactly that), a lease no
+   DEL can find again. */
 static void parent_gone(void) {
-  for (int k = 0; k < MAX_CHILDREN; k++)
-    if (children[k].used && !children[k].exited) kill(-children[k].pid, SIGKILL);
-  _exit(0);
+  if (orphaned) return;
+  orphaned = 1;
+  int64_t now = now_ms();
+  for (int k = 0; k < MAX_CHILDREN; k++) {
+    child_t *c = &children[k];
+    if (!c->used || c->exited) continue;
+    if (!c->kill_at || c->kill_at > now + c->grace_ms) c->kill_at = now + c->grace_ms;
+  }
 }
 
 static void flush_responses(void) {
+  if (orphaned) { response_buf.len = 0; return; }
   size_t off = 0;
   while (off < response_buf.len) {
     ssize_t n = write(1, response_buf.data + off, response_buf.len - off);
@@ -105,6 +118,8 @@ static void flush_responses(void) {
         continue;
       }
       parent_gone();
+      response_buf.len = 0;
+      return;
     }
     off += (size_t)n;
   }
@@ -350,7 +365,7 @@ int main(void) {
         char chunk[65536];
         ssize_t r = read(0, chunk, sizeof chunk);
         if (r > 0) { buf_append(&request_buf, chunk, (size_t)r); handle_requests(); }
-        else if (r == 0 || (errno != EINTR && errno != EAGAIN)) parent_gone();
+        else if (r == 0 || (errno != EINTR && errno != EAGAIN)) { parent_gone(); stdin_open = 0; }
       } else if (fds[i].fd == sigchld_pipe[0]) {
         char drainbuf[64];
         while (read(sigchld_pipe[0], drainbuf, sizeof drainbuf) > 0) {}

@@ -3,7 +3,8 @@
  * whole life, and every plugin it starts inherits that open file (as fd 3), so the lock outlives
  * a SIGKILLed owner exactly as long as a plugin of it still runs. A new owner that finds the lock
  * held by a dead process therefore knows that the holders are that process's orphaned plugins:
- * it kills their process groups and takes the lock before it touches any sandbox. A lock held by
+ * it gives them a grace to run to their end (`orphanGraceMs`), kills the process groups of those
+ * still running, and takes the lock before it touches any sandbox. A lock held by
  * a live process is refused with STATE_DIR_LOCKED, or waited for when the caller asks.
  *
  * Node has no `flock`; util-linux's `flock(1)` locks an inherited descriptor for us: a lock
@@ -34,6 +35,12 @@ export interface StateDirLock {
 export interface StateDirLockOptions {
   /** Wait this long for a live owner to let go. @default 0: fail at once */
   readonly waitMs?: number | undefined;
+  /**
+   * How long a dead owner's plugins still holding the lock may run to their end before they are
+   * killed (a plugin killed at a random moment can leave half-written state behind: host-local a
+   * lease file with no owner in it). @default 2000, the plugins' SIGTERM→SIGKILL grace
+   */
+  readonly orphanGraceMs?: number | undefined;
 }
 
 /** Who holds a state dir, as written by the holder. */
@@ -132,7 +139,7 @@ function describeOwner(owner: StateDirOwner | undefined): string {
 }
 
 /**
- * Takes the state dir's lock, killing the orphaned plugins of a dead owner first.
+ * Takes the state dir's lock; the orphaned plugins of a dead owner first get `orphanGraceMs` to end, then are killed.
  *
  * @throws {CniError} STATE_DIR_LOCKED (a live owner; the message names it), STATE_DIR_LOCK_FAILED
  */
@@ -154,11 +161,16 @@ export async function acquireStateDirLock(stateDir: string, options: StateDirLoc
           throw new CniError('STATE_DIR_LOCKED', `state dir ${stateDir} is in use by ${describeOwner(owner)}; one driver per state dir`, { file: stateDir });
         }
       } else {
-        // The owner is dead: whatever still holds the lock is a plugin it started. Kill it (and
-        // its group: delegated IPAM plugins) before any of its sandboxes is touched.
-        killedOrphans = await findFileHolders(path);
-        await killProcessGroups(killedOrphans);
-        if (!(await runFlock(fd, 5_000))) {
+        // The owner is dead: whatever still holds the lock is a plugin it started. It gets the
+        // grace to finish; then it is killed (and its group: delegated IPAM plugins) before any of
+        // its sandboxes is touched.
+        const graceMs = options.orphanGraceMs ?? 2_000;
+        const finished = graceMs > 0 && (await runFlock(fd, graceMs));
+        if (!finished) {
+          killedOrphans = await findFileHolders(path);
+          await killProcessGroups(killedOrphans);
+        }
+        if (!finished && !(await runFlock(fd, 5_000))) {
           const left = await findFileHolders(path);
           throw new CniError('STATE_DIR_LOCK_FAILED', `state dir ${stateDir}: the lock of dead owner ${describeOwner(owner)} is still held by pid(s) ${left.join(', ') || '?'}`, { file: stateDir });
         }

@@ -35,7 +35,7 @@ describe('the node spawner executor', () => {
 
 
 describe('the node spawner helper', () => {
-  it('kills every running plugin with its process group and exits when its parent goes (stdin EOF)', async () => {
+  it('kills every plugin still running once its grace is over, with its process group, and exits when its parent goes (stdin EOF)', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'multinet-helper-'));
     try {
       const debugFile = join(dir, 'control.json');

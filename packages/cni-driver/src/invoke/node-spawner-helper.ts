@@ -84,6 +84,8 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
     killTimer: NodeJS.Timeout | undefined;
     done: boolean;
     reaped: boolean;
+    /** The call's SIGTERM→SIGKILL grace: also how long it may still run once the parent is gone. */
+    graceMs: number;
   }
   const running = new Map<number, Running>();
   const u32 = (value: number): Buffer => {
@@ -109,12 +111,18 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
     killGroup(r, 'SIGTERM');
     r.killTimer = setTimeout(() => killGroup(r, 'SIGKILL'), grace);
   };
+  /** Set once the parent is gone: nobody reads answers any more, and the last plugin to end ends this process. */
+  let orphaned = false;
   const respond = (r: Running, kind: number, status: number): void => {
     if (r.done) return;
     r.done = true;
     running.delete(r.id);
     if (r.killTimer) clearTimeout(r.killTimer);
     if (r.flags) killGroup(r, 'SIGKILL');
+    if (orphaned) {
+      if (running.size === 0) process.exit(0);
+      return;
+    }
     const out = Buffer.concat(r.out);
     const err = Buffer.concat(r.err);
     const body = Buffer.concat([u32(r.id), u32(kind), u32(status), u32(r.flags), u32(out.length), out, u32(err.length), err]);
@@ -145,7 +153,7 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
       env[kv.slice(0, eq)] = kv.slice(eq + 1);
     }
     const stdin = bytes();
-    const r: Running = { id, pid: undefined, out: [], err: [], outBytes: 0, errBytes: 0, flags: 0, killTimer: undefined, done: false, reaped: false };
+    const r: Running = { id, pid: undefined, out: [], err: [], outBytes: 0, errBytes: 0, flags: 0, killTimer: undefined, done: false, reaped: false, graceMs };
     running.set(id, r);
     let child;
     try {
@@ -215,13 +223,27 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
       }
     }
   });
-  // The parent closed its end or died: every plugin still running dies too. A parent killed with
+  // The parent closed its end or died: no plugin may outlive it for long. A parent killed with
   // unread data may reset the pipe instead of closing it, and an answer written after it died
   // breaks the other pipe (EPIPE, which would otherwise crash this process and leave the plugins
-  // running): each counts as the end.
+  // running): each counts as the end. A plugin still running gets its kill grace to finish, then
+  // SIGKILL to its group, and this process exits with the last of them: killed at once, at a
+  // random moment, an IPAM plugin can be cut between creating a lease file and writing its owner
+  // into it (host-local does exactly that), a lease that no DEL can find again.
   const parentGone = (): void => {
-    for (const r of running.values()) killGroup(r, 'SIGKILL');
-    process.exit(0);
+    if (orphaned) return;
+    orphaned = true;
+    if (running.size === 0) process.exit(0);
+    for (const r of running.values()) {
+      if (r.killTimer) continue; // already being killed (timeout, cancel, output cap)
+      r.killTimer = setTimeout(() => killGroup(r, 'SIGKILL'), r.graceMs);
+    }
+    // A net under the above: whatever still runs a second after the longest grace is killed, and this process ends.
+    const longest = Math.max(...[...running.values()].map((r) => r.graceMs));
+    setTimeout(() => {
+      for (const r of running.values()) killGroup(r, 'SIGKILL');
+      process.exit(0);
+    }, longest + 1000);
   };
   process.stdin.on('end', parentGone);
   process.stdin.on('error', parentGone);

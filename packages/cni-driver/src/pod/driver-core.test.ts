@@ -183,6 +183,26 @@ describe('taking the state dir', () => {
     }
   });
 
+  it('lets the plugins a dead owner left finish within the kill grace, and kills none of them', async () => {
+    await mkdir(bed.stateDir, { mode: 0o700 });
+    await writeFile(join(bed.stateDir, 'lock'), '', { mode: 0o600 });
+    await writeFile(join(bed.stateDir, 'owner'), JSON.stringify({ pid: 2 ** 22 + 1, startTime: '1', hostname: hostname(), since: '2026-01-01T00:00:00.000Z' }));
+    const done = join(bed.stateDir, 'orphan-done');
+    // Still in its work (an IPAM plugin between creating a lease and writing its owner) when the new owner starts.
+    const orphan = spawn('flock', ['-x', join(bed.stateDir, 'lock'), '-c', `echo locked; sleep 0.5; echo done > ${done}`], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    const exited = once(orphan, 'exit');
+    try {
+      await once(orphan.stdout!, 'data');
+      const { calls, logger } = recordingLogger();
+      await openDriver({ logger, killGraceMs: 30_000 }).listSandboxes();
+      expect(calls.filter((c) => c.msg === 'killed plugins a dead owner of the state dir left running')).toEqual([]);
+      expect(await readFile(done, 'utf8')).toBe('done\n');
+      expect(await exited).toEqual([0, null]);
+    } finally {
+      if (orphan.exitCode === null && orphan.signalCode === null) process.kill(-orphan.pid!, 'SIGKILL');
+    }
+  });
+
   it('takes the state dir once for every operation', async () => {
     const driver = openDriver();
     await Promise.all([driver.listSandboxes(), driver.setUpPod(sandbox('a', 'dbnet')), driver.setUpPod(sandbox('b', 'dbnet'))]);

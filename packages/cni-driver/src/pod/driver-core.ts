@@ -111,7 +111,7 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
   const takeOwnership = async (): Promise<OwnedState> => {
     const dirs = [options.stateDir, join(options.stateDir, 'pods'), join(options.stateDir, 'records'), cacheDir, join(cacheDir, 'results')];
     await validateStateDirs(dirs);
-    const lock = await acquireStateDirLock(options.stateDir, { waitMs: options.lockWaitMs });
+    const lock = await acquireStateDirLock(options.stateDir, { waitMs: options.lockWaitMs, orphanGraceMs: options.killGraceMs });
     try {
       if (lock.killedOrphans.length > 0) logger.warn({ pids: lock.killedOrphans }, 'killed plugins a dead owner of the state dir left running');
       const records = await openRecordBook(options.stateDir, logger, { durability: options.durability });
