@@ -164,16 +164,17 @@ describe('taking the state dir', () => {
     expect(calls.filter((c) => c.level === 'info' || c.level === 'warn')).toEqual([]);
   });
 
-  it('kills the plugins a dead owner left holding the lock, and warns with their pids', async () => {
+  it('kills the plugins a dead owner left holding the lock once the kill grace is over, and warns with their pids', async () => {
     await mkdir(bed.stateDir, { mode: 0o700 });
     await writeFile(join(bed.stateDir, 'lock'), '', { mode: 0o600 });
     await writeFile(join(bed.stateDir, 'owner'), JSON.stringify({ pid: 2 ** 22 + 1, startTime: '1', hostname: hostname(), since: '2026-01-01T00:00:00.000Z' }));
-    const orphan = spawn('flock', ['-x', join(bed.stateDir, 'lock'), '-c', 'echo locked; exec sleep 60'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
+    // Would end by itself within the default grace (2 s), not within the driver's 200 ms.
+    const orphan = spawn('flock', ['-x', join(bed.stateDir, 'lock'), '-c', 'echo locked; exec sleep 1'], { detached: true, stdio: ['ignore', 'pipe', 'ignore'] });
     const exited = once(orphan, 'exit');
     try {
       await once(orphan.stdout!, 'data');
       const { calls, logger } = recordingLogger();
-      await openDriver({ logger }).listSandboxes();
+      await openDriver({ logger, killGraceMs: 200 }).listSandboxes();
       const warnings = calls.filter((c) => c.msg === 'killed plugins a dead owner of the state dir left running');
       expect(warnings).toHaveLength(1);
       expect(warnings[0]!.obj['pids']).toContain(orphan.pid);
