@@ -117,15 +117,15 @@ export async function runCrashSoak(options: CrashSoakOptions): Promise<CrashSoak
   const problems: string[] = [];
   // What the runtime logged, every cycle: kept with the state when a cycle finds a leak.
   const runtimeLog = createWriteStream(join(dir, 'runtime.log'), { flags: 'a' });
-  let evidenceKept = false;
-  /** Copies the soak's dir (state, leases, runtime log) out of the way once, for a post-mortem; returns where. */
+  /** Where the state of the first leaking cycle was copied. */
+  let evidence: string | undefined;
+  /** Copies the soak's dir (state, leases, runtime log) out of the way at the first leak, for a post-mortem; returns where. */
   const keepEvidence = async (cycle: number): Promise<string> => {
-    const kept = join(tmpdir(), `multinet-soak-evidence-${options.seed}-cycle${cycle}`);
-    if (!evidenceKept) {
-      evidenceKept = true;
-      await cp(dir, kept, { recursive: true }).catch(() => undefined);
+    if (evidence === undefined) {
+      evidence = join(tmpdir(), `multinet-soak-evidence-${options.seed}-cycle${cycle}`);
+      await cp(dir, evidence, { recursive: true }).catch(() => undefined);
     }
-    return kept;
+    return evidence;
   };
   let killsAlone = 0;
   let killsGroup = 0;

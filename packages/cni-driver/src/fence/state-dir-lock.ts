@@ -169,10 +169,10 @@ export async function acquireStateDirLock(stateDir: string, options: StateDirLoc
         if (!finished) {
           killedOrphans = await findFileHolders(path);
           await killProcessGroups(killedOrphans);
-        }
-        if (!finished && !(await runFlock(fd, 5_000))) {
-          const left = await findFileHolders(path);
-          throw new CniError('STATE_DIR_LOCK_FAILED', `state dir ${stateDir}: the lock of dead owner ${describeOwner(owner)} is still held by pid(s) ${left.join(', ') || '?'}`, { file: stateDir });
+          if (!(await runFlock(fd, 5_000))) {
+            const left = await findFileHolders(path);
+            throw new CniError('STATE_DIR_LOCK_FAILED', `state dir ${stateDir}: the lock of dead owner ${describeOwner(owner)} is still held by pid(s) ${left.join(', ') || '?'}`, { file: stateDir });
+          }
         }
       }
     }
