@@ -32,6 +32,13 @@ export function buildRandomSuffix(): string {
   return randomBytes(6).toString('hex');
 }
 
+/** Writes all of `data` at `fd`'s offset, going on after each short write from where it stopped. */
+export function writeAllSync(fd: number, data: string | Uint8Array): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+}
+
 /**
  * Writes `data` to `tempFile` (which must not exist and must be in the target's dir), then
  * renames it over `file`. The temp file is removed when anything before the rename fails.
@@ -70,9 +77,7 @@ function writeFileViaTempNow(file: string, tempFile: string, data: string | Uint
   try {
     const fd = openSync(tempFile, 'wx', mode);
     try {
-      const bytes = typeof data === 'string' ? Buffer.from(data) : data;
-      let done = 0;
-      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+      writeAllSync(fd, data);
     } finally {
       closeSync(fd);
     }

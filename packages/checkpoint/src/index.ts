@@ -10,6 +10,7 @@ export { openRecordLog, type RecordLog, type RecordLogWriteOptions } from './rec
 export { readRecordLog } from './read-record-log.ts';
 export type { RecordLogOptions, RecordLogDurability } from './record-log-options.ts';
 export { writeFileAtomic, type AtomicWriteOptions } from './atomic-write.ts';
+export { prepareAtomicWrite, type PreparedWrite } from './prepared-write.ts';
 export { parseEnvelopeText, type EnvelopeOutcome, type EnvelopeExpectation } from './envelope.ts';
 export { removeInterruptedWrites } from './interrupted-writes.ts';
 export { CheckpointError, isCheckpointError, CHECKPOINT_ERROR_CODES, type CheckpointErrorCode, type CheckpointErrorDetails } from './errors.ts';

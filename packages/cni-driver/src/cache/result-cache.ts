@@ -5,7 +5,7 @@
 import { unlinkSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '@multinet/checkpoint';
+import { prepareAtomicWrite, writeFileAtomic } from '@multinet/checkpoint';
 import { readTrustedFile } from '../fence/trusted-file.ts';
 import {
   CniError,
@@ -20,30 +20,72 @@ export function buildCachePath(cacheDir: string, networkName: string, containerI
   return join(cacheDir, 'results', `${networkName}-${containerId}-${ifName}`);
 }
 
+/** Which attachment a cache record is for: the parts of its file name. */
+export type CacheKey = Pick<CacheRecordInput, 'networkName' | 'containerId' | 'ifName'>;
+
+/** A cache write begun before its result is known, by {@link prepareCachedResultWrite}. */
+export interface PreparedCachedResult {
+  /**
+   * Writes the record (the key given at the start, with `rest`) atomically, and durably unless
+   * `fsync` was false.
+   *
+   * @throws {CniError} CACHE_WRITE_FAILED
+   */
+  commit(rest: Omit<CacheRecordInput, keyof CacheKey>): Promise<void>;
+  /** Gives the write up (the ADD failed): nothing is left in the cache dir. Never rejects. */
+  abandon(): Promise<void>;
+}
+
+/**
+ * Starts the cache write of the attachment `key`: its temp file is made now, off the calling
+ * thread, so that an ADD pays for the file's creation (the costly part on most disks) while its
+ * plugin runs instead of after it. Call `commit` or `abandon` exactly once.
+ */
+export function prepareCachedResultWrite(cacheDir: string, key: CacheKey, options: { fsync?: boolean | undefined } = {}): PreparedCachedResult {
+  const file = buildCachePath(cacheDir, key.networkName, key.containerId, key.ifName);
+  const write = { mode: 0o600, fsync: options.fsync ?? true };
+  const prepared = prepareAtomicWrite(file, write);
+  return {
+    async commit(rest) {
+      const input: CacheRecordInput = { ...rest, networkName: key.networkName, containerId: key.containerId, ifName: key.ifName };
+      let text: string;
+      try {
+        text = buildCacheRecord(input);
+      } catch (error) {
+        await prepared.abandon();
+        throw cacheWriteFailed(file, input, error);
+      }
+      try {
+        // The dir almost always exists: make it only when the write says it does not.
+        await prepared.commit(text).catch(async (error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+          await mkdir(join(cacheDir, 'results'), { recursive: true, mode: 0o700 });
+          await writeFileAtomic(file, text, write);
+        });
+      } catch (error) {
+        throw cacheWriteFailed(file, input, error);
+      }
+    },
+    abandon: () => prepared.abandon(),
+  };
+}
+
 /**
  * Writes an attachment's cache record atomically (and durably unless `fsync` is false).
  *
  * @throws {CniError} CACHE_WRITE_FAILED
  */
 export async function writeCachedResult(cacheDir: string, input: CacheRecordInput, options: { fsync?: boolean | undefined } = {}): Promise<void> {
-  const file = buildCachePath(cacheDir, input.networkName, input.containerId, input.ifName);
-  try {
-    const text = buildCacheRecord(input);
-    // The dir almost always exists: make it only when the write says it does not.
-    const write = { mode: 0o600, fsync: options.fsync ?? true };
-    await writeFileAtomic(file, text, write).catch(async (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'ENOENT') throw error;
-      await mkdir(join(cacheDir, 'results'), { recursive: true, mode: 0o700 });
-      await writeFileAtomic(file, text, write);
-    });
-  } catch (error) {
-    throw new CniError('CACHE_WRITE_FAILED', `cannot write the result cache ${file}: ${(error as Error).message}`, {
-      file,
-      network: input.networkName,
-      ifName: input.ifName,
-      containerId: input.containerId,
-    }, { cause: error });
-  }
+  await prepareCachedResultWrite(cacheDir, input, options).commit(input);
+}
+
+function cacheWriteFailed(file: string, input: CacheRecordInput, error: unknown): CniError {
+  return new CniError('CACHE_WRITE_FAILED', `cannot write the result cache ${file}: ${(error as Error).message}`, {
+    file,
+    network: input.networkName,
+    ifName: input.ifName,
+    containerId: input.containerId,
+  }, { cause: error });
 }
 
 /**

@@ -10,7 +10,7 @@ import {
   type CniResult,
   type NetworkConfigList,
 } from '@multinet/cni-types';
-import { writeCachedResult } from '../cache/result-cache.ts';
+import { prepareCachedResultWrite } from '../cache/result-cache.ts';
 import type { ChainContext, RuntimeConf } from './chain-context.ts';
 import { buildPluginStdin } from './plugin-stdin.ts';
 import { runListPlugin } from './run-plugin.ts';
@@ -29,32 +29,28 @@ export async function addNetworkList(ctx: ChainContext, list: NetworkConfigList,
   validateContainerId(rt.containerId);
   validateNetworkName(list.name);
   validateInterfaceName(rt.ifName);
+  // The cache file is begun now: its creation overlaps the plugins instead of following them.
+  const cacheWrite = ctx.writeResultCache === false ? undefined : prepareCachedResultWrite(ctx.cacheDir, { networkName: list.name, containerId: rt.containerId, ifName: rt.ifName }, { fsync: ctx.cacheFsync });
   let prevResult: CniResult | undefined;
-  for (const plugin of list.plugins) {
-    const stdin = buildPluginStdin(list, plugin, { prevResult, capabilityArgs: rt.capabilityArgs });
-    const answer = await runListPlugin(ctx, list, plugin, 'ADD', rt, stdin);
-    // libcni decodes every ADD answer: an empty one is an error, not a result without IPs.
-    if (answer === undefined) {
-      throw new CniError('PLUGIN_OUTPUT_INVALID', `plugin type="${plugin.type}" network="${list.name}" exited 0 on ADD without printing a result`, {
-        plugin: plugin.type,
-        network: list.name,
-        ifName: rt.ifName,
-        command: 'ADD',
-      });
+  try {
+    for (const plugin of list.plugins) {
+      const stdin = buildPluginStdin(list, plugin, { prevResult, capabilityArgs: rt.capabilityArgs });
+      const answer = await runListPlugin(ctx, list, plugin, 'ADD', rt, stdin);
+      // libcni decodes every ADD answer: an empty one is an error, not a result without IPs.
+      if (answer === undefined) {
+        throw new CniError('PLUGIN_OUTPUT_INVALID', `plugin type="${plugin.type}" network="${list.name}" exited 0 on ADD without printing a result`, {
+          plugin: plugin.type,
+          network: list.name,
+          ifName: rt.ifName,
+          command: 'ADD',
+        });
+      }
+      prevResult = parseResult(answer, { cniVersion: list.cniVersion, source: `plugin type="${plugin.type}"` });
     }
-    const result = parseResult(answer, { cniVersion: list.cniVersion, source: `plugin type="${plugin.type}"` });
-    prevResult = result;
+  } catch (error) {
+    await cacheWrite?.abandon();
+    throw error;
   }
-  if (ctx.writeResultCache === false) return prevResult;
-  await writeCachedResult(ctx.cacheDir, {
-    containerId: rt.containerId,
-    configText: list.bytes,
-    ifName: rt.ifName,
-    networkName: list.name,
-    netns: rt.netns,
-    cniArgs: rt.args,
-    capabilityArgs: rt.capabilityArgs,
-    result: prevResult,
-  }, { fsync: ctx.cacheFsync });
+  await cacheWrite?.commit({ configText: list.bytes, netns: rt.netns, cniArgs: rt.args, capabilityArgs: rt.capabilityArgs, result: prevResult });
   return prevResult;
 }

@@ -244,6 +244,35 @@ describe('addNetworkList', () => {
     await expect(readdir(join(dir, 'cache', 'results'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
+  it('makes the cache file while the plugins run, not after them: a temp file is there before the last plugin answers', async () => {
+    await mkdir(join(dir, 'cache', 'results'), { recursive: true });
+    const seenDuringLastPlugin: string[] = [];
+    const executor: PluginExecutor = {
+      async execPlugin(request) {
+        if (basename(request.path) === 'second') {
+          // The temp file is made off the main thread: wait (bounded) until it shows.
+          for (let tries = 0; tries < 500 && seenDuringLastPlugin.length === 0; tries++) {
+            seenDuringLastPlugin.push(...(await readdir(join(dir, 'cache', 'results'))));
+            if (seenDuringLastPlugin.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+          }
+        }
+        return createFakeExecutor().execPlugin(request);
+      },
+    };
+    await addNetworkList(fakeContext(dir, executor, logger), chain('1.0.0'), rt);
+    expect(seenDuringLastPlugin).toEqual([expect.stringMatching(/^\.net-c0ffee-eth0\.[0-9a-f]+\.tmp$/)]);
+    expect(await readdir(join(dir, 'cache', 'results'))).toEqual([basename(cachePath())]);
+  });
+
+  it.each([
+    ['a plugin error', failWith(11, 'later')],
+    ['an answer that is no result', { stdout: '{"cniVersion":"1.0.0","ips":"no"}' }],
+  ] as const)('leaves no cache file and no temp file after %s', async (_, answer) => {
+    await mkdir(join(dir, 'cache', 'results'), { recursive: true });
+    await expect(addNetworkList(fakeContext(dir, createFakeExecutor(() => answer), logger), chain('1.0.0'), rt)).rejects.toBeDefined();
+    expect(await readdir(join(dir, 'cache', 'results'))).toEqual([]);
+  });
+
   it('fsyncs the cache write by default and not when cacheFsync is false', async () => {
     const syncs = await countSyncs(dir);
     await addNetworkList(fakeContext(dir, createFakeExecutor(), logger, { cacheFsync: false }), chain('1.0.0'), rt);
