@@ -8,6 +8,8 @@
  * Protocol (little-endian u32 unless noted), on stdin / stdout:
  *   request : len, type=1, id, timeout_ms, grace_ms, max_out, path, env_count, env..., stdin
  *   cancel  : len, type=2, id
+ *   held    : as request with type=3 and an empty stdin: the plugin starts now, its stdin waits
+ *   stdin   : len, type=4, id, stdin (for a held run; ignored for one that has ended)
  *   response: len, id, status_kind (0 exited, 1 signaled, 2 spawn error), status (code, signal
  *             or errno), flags (1 timed out, 2 output too large, 4 aborted), stdout, stderr
  * where a string is a u32 length then bytes. When stdin closes (the parent is gone), every plugin
@@ -49,6 +51,7 @@ typedef struct {
   int64_t deadline, kill_at;
   uint32_t grace_ms;
   int exited, status, flags;
+  int held; /* started with type 3: stdin not written (nor polled) until its type 4 comes */
 } child_t;
 
 static child_t children[MAX_CHILDREN];
@@ -101,7 +104,9 @@ static void parent_gone(void) {
   for (int k = 0; k < MAX_CHILDREN; k++) {
     child_t *c = &children[k];
     if (!c->used || c->exited) continue;
-    if (!c->kill_at || c->kill_at > now + c->grace_ms) c->kill_at = now + c->grace_ms;
+    /* A held plugin has not had its config: it has done nothing, and dies now. */
+    int64_t at = c->held ? now : now + c->grace_ms;
+    if (!c->kill_at || c->kill_at > at) c->kill_at = at;
   }
 }
 
@@ -218,7 +223,7 @@ static void finish(child_t *c) {
   memset(c, 0, sizeof *c);
 }
 
-static void start_child(const char *p, const char *end) {
+static void start_child(const char *p, const char *end, int held) {
   uint32_t id = get_u32(p), timeout_ms = get_u32(p + 4), grace_ms = get_u32(p + 8), max_out = get_u32(p + 12);
   p += 16;
   uint32_t path_len = get_u32(p);
@@ -284,7 +289,8 @@ static void start_child(const char *p, const char *end) {
     set_nonblock(c->out_fd);
     set_nonblock(c->err_fd);
     buf_append(&c->input, in_data, in_len);
-    if (in_len == 0) close_fd(&c->in_fd);
+    c->held = held;
+    if (in_len == 0 && !held) close_fd(&c->in_fd);
     c->max_out = max_out;
     c->grace_ms = grace_ms;
     c->deadline = now_ms() + timeout_ms;
@@ -301,8 +307,18 @@ static void handle_requests(void) {
     if (request_buf.len - off - 4 < len) break;
     const char *p = request_buf.data + off + 4;
     uint32_t type = get_u32(p);
-    if (type == 1) start_child(p + 4, p + len);
-    else if (type == 2) {
+    if (type == 1 || type == 3) start_child(p + 4, p + len, type == 3);
+    else if (type == 4) {
+      uint32_t id = get_u32(p + 4), in_len = len >= 12 ? get_u32(p + 8) : 0;
+      if (len < 12 || in_len > len - 12) in_len = 0;
+      for (int i = 0; i < MAX_CHILDREN; i++) {
+        child_t *c = &children[i];
+        if (!c->used || c->id != id || !c->held) continue;
+        c->held = 0;
+        buf_append(&c->input, p + 12, in_len);
+        if (in_len == 0) close_fd(&c->in_fd);
+      }
+    } else if (type == 2) {
       uint32_t id = get_u32(p + 4);
       for (int i = 0; i < MAX_CHILDREN; i++)
         if (children[i].used && children[i].id == id) start_kill(&children[i], 4);
@@ -351,7 +367,7 @@ int main(void) {
       child_t *c = &children[i];
       if (!c->used) continue;
       active++;
-      if (c->in_fd >= 0) { fds[n] = (struct pollfd){c->in_fd, POLLOUT, 0}; owner[n++] = c; }
+      if (c->in_fd >= 0 && !c->held) { fds[n] = (struct pollfd){c->in_fd, POLLOUT, 0}; owner[n++] = c; }
       if (c->out_fd >= 0) { fds[n] = (struct pollfd){c->out_fd, POLLIN, 0}; owner[n++] = c; }
       if (c->err_fd >= 0) { fds[n] = (struct pollfd){c->err_fd, POLLIN, 0}; owner[n++] = c; }
       int64_t next = c->kill_at ? c->kill_at : c->deadline;

@@ -191,6 +191,12 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
   const unknownAdds = new Set<AttachmentRecord>();
   /** The ADD intents this reconcile wrote: none of them has started until step 3. */
   const newAddIntents = new Set<AttachmentRecord>();
+  /**
+   * The write of the intents, when the first ADD comes next: that ADD's first plugin starts while
+   * the intents are made durable and reads its config only once they are (a plugin can do
+   * nothing before it has its config), so the `fdatasync` overlaps the plugin's own start.
+   */
+  let intentsWritten: Promise<void> | undefined;
   if (dels.length > 0 || adds.length > 0 || (record !== undefined && record.phase !== phase)) {
     const deleting = new Map<AttachmentRecord, AttachmentRecord>();
     for (const attachment of dels) {
@@ -202,7 +208,13 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
     for (const intent of intents) newAddIntents.add(intent);
     current = [...current.map((a) => deleting.get(a) ?? a), ...intents];
     dels = dels.map((a) => deleting.get(a) ?? a);
-    await persist(phase);
+    const written = persist(phase);
+    if (dels.length > 0 || adds.length === 0) await written;
+    else {
+      intentsWritten = written;
+      // Handled at once: it may fail before the first ADD gets to wait for it.
+      written.catch(() => undefined);
+    }
   }
 
   const sweepHalfMadeLinks = async (): Promise<void> => {
@@ -237,12 +249,12 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
 
   // 3. ADD what is new, in order. Each result's write overlaps the next ADD: a crash in between
   // leaves that attachment `adding`, which the next reconcile DELs and makes again.
-  let lastWrite: Promise<void> = Promise.resolve();
+  let lastWrite: Promise<void> = intentsWritten ?? Promise.resolve();
   const pendingAdds = current.filter((a) => a.state === 'adding');
   for (const [index, attachment] of pendingAdds.entries()) {
     try {
       const rt = runtimeOf(target, attachment);
-      const made = await addNetworkList(ctx.chain, parseNetworkConfigList(attachment.configText), rt);
+      const made = await addNetworkList(ctx.chain, parseNetworkConfigList(attachment.configText), rt, index === 0 ? { stdinGate: intentsWritten } : {});
       // Part of the ADD: a failure here undoes the attachment like a failed plugin.
       const result = await applyDefaultRoutes(ctx.routes, ctx.chain, attachment, rt, made);
       if (result && result === made) rememberCheckedResult(result, attachment.cniVersion);
@@ -255,6 +267,8 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
       const isLast = index === pendingAdds.length - 1 && steps.delLast.length === 0;
       lastWrite = persist(isLast || !steps.isFirstSetup ? 'ready' : 'setting-up');
     } catch (error) {
+      // The intents never became durable: no plugin has read its config; the write's error is the reconcile's.
+      if (index === 0 && intentsWritten !== undefined) await intentsWritten;
       await lastWrite.catch(() => undefined);
       const reason = summarize(error);
       ctx.logger.warn({ sandboxId: sandbox.sandboxId, network: attachment.network, ifName: attachment.ifName, error: reason }, 'ADD failed');

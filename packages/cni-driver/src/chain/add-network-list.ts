@@ -15,6 +15,16 @@ import type { ChainContext, RuntimeConf } from './chain-context.ts';
 import { buildPluginStdin } from './plugin-stdin.ts';
 import { runListPlugin } from './run-plugin.ts';
 
+/** Options of one {@link addNetworkList}. */
+export interface AddNetworkListOptions {
+  /**
+   * Must be fulfilled before the first plugin may read its config (the driver's intent, being
+   * made durable): the plugin process starts meanwhile. When it rejects, the ADD fails with its
+   * error, no plugin having read anything. @default none
+   */
+  readonly stdinGate?: Promise<unknown> | undefined;
+}
+
 /**
  * ADDs `list` for `rt`: plugins in order, each given the previous result as `prevResult`; the
  * first failure stops the chain (no rollback here: the caller must DEL, as the spec says). As in
@@ -25,7 +35,7 @@ import { runListPlugin } from './run-plugin.ts';
  * @throws {CniError} CONTAINER_ID_INVALID, NETWORK_NAME_INVALID, INTERFACE_NAME_INVALID,
  *   RESULT_INVALID, VERSION_UNSUPPORTED, CACHE_WRITE_FAILED and every plugin error code
  */
-export async function addNetworkList(ctx: ChainContext, list: NetworkConfigList, rt: RuntimeConf): Promise<CniResult | undefined> {
+export async function addNetworkList(ctx: ChainContext, list: NetworkConfigList, rt: RuntimeConf, options: AddNetworkListOptions = {}): Promise<CniResult | undefined> {
   validateContainerId(rt.containerId);
   validateNetworkName(list.name);
   validateInterfaceName(rt.ifName);
@@ -33,9 +43,9 @@ export async function addNetworkList(ctx: ChainContext, list: NetworkConfigList,
   const cacheWrite = ctx.writeResultCache === false ? undefined : prepareCachedResultWrite(ctx.cacheDir, { networkName: list.name, containerId: rt.containerId, ifName: rt.ifName }, { fsync: ctx.cacheFsync });
   let prevResult: CniResult | undefined;
   try {
-    for (const plugin of list.plugins) {
+    for (const [index, plugin] of list.plugins.entries()) {
       const stdin = buildPluginStdin(list, plugin, { prevResult, capabilityArgs: rt.capabilityArgs });
-      const answer = await runListPlugin(ctx, list, plugin, 'ADD', rt, stdin);
+      const answer = await runListPlugin(ctx, list, plugin, 'ADD', rt, stdin, index === 0 ? options.stdinGate : undefined);
       // libcni decodes every ADD answer: an empty one is an error, not a result without IPs.
       if (answer === undefined) {
         throw new CniError('PLUGIN_OUTPUT_INVALID', `plugin type="${plugin.type}" network="${list.name}" exited 0 on ADD without printing a result`, {

@@ -6,7 +6,10 @@ import { invokePlugin } from '../invoke/invoke-plugin.ts';
 import type { CniCommand } from '../invoke/plugin-env.ts';
 import type { ChainContext, RuntimeConf } from './chain-context.ts';
 
-/** Runs `plugin` of `list` for `command` with the given stdin; returns its parsed stdout. */
+/**
+ * Runs `plugin` of `list` for `command` with the given stdin; returns its parsed stdout.
+ * `stdinGate`: see {@link invokePlugin}'s request (the plugin reads its config only once it opens).
+ */
 export function runListPlugin(
   ctx: ChainContext,
   list: NetworkConfigList,
@@ -14,6 +17,7 @@ export function runListPlugin(
   command: CniCommand,
   rt: Partial<RuntimeConf>,
   stdin: string,
+  stdinGate?: Promise<unknown>,
 ): Promise<unknown> {
   return invokePlugin({
     executor: ctx.executor,
@@ -34,5 +38,6 @@ export function runListPlugin(
     fenceFd: ctx.fenceFd,
     logger: ctx.logger,
     signal: ctx.signal,
+    stdinGate,
   });
 }

@@ -43,12 +43,14 @@ export function createExecaExecutor(): PluginExecutor {
   // Detached groups outlive this process unless killed: a user's process.exit() kills them.
   const live = createProcessGroupRegistry();
   return {
+    gatesStdin: true,
     async execPlugin(request: PluginExecRequest): Promise<PluginExecOutcome> {
       if (request.signal?.aborted) {
         return { exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, aborted: true, outputTooLarge: false };
       }
       const subprocess = execa(request.path, [], {
-        input: request.stdin,
+        // Held (a gate): stdin stays an open pipe until the gate opens.
+        ...(request.stdinGate === undefined ? { input: request.stdin } : {}),
         env: request.env,
         extendEnv: false,
         reject: false,
@@ -81,6 +83,19 @@ export function createExecaExecutor(): PluginExecutor {
         escalate();
       };
       request.signal?.addEventListener('abort', onAbort, { once: true });
+      // A gate that fails ends the run as an abort does: the plugin never had its config.
+      if (request.stdinGate) {
+        subprocess.stdin?.on('error', () => undefined); // a plugin that exited before its stdin came
+        request.stdinGate.then(
+          () => {
+            if (subprocess.stdin && !subprocess.stdin.destroyed) subprocess.stdin.end(request.stdin);
+          },
+          () => {
+            subprocess.stdin?.destroy();
+            onAbort();
+          },
+        );
+      }
       // execa stops keeping output past maxBuffer but does not end the plugin: a plugin that goes
       // on running would only end at the timeout. Past the cap the group is killed at once.
       let tooLarge = false;

@@ -243,5 +243,59 @@ export function describeExecutorContract(name: string, noopPath: string, setup: 
       const outcome = await under.executor.execPlugin({ ...(await request({})), path: notExecutable });
       expect(outcome.spawnError?.code).toBe('EACCES');
     });
+
+    describe('a stdin gate', () => {
+      /** A plugin that marks its start, then copies its stdin to a file, then answers. */
+      const gatedPlugin = async (): Promise<{ request: PluginExecRequest; mark: string; out: string }> => {
+        const path = join(dir, 'gated');
+        await writeFile(path, '#!/bin/sh\necho started > "$MARK"\ncat > "$OUT"\necho \'{"cniVersion":"1.0.0"}\'\n', { mode: 0o755 });
+        const mark = join(dir, 'started');
+        const out = join(dir, 'stdin-read');
+        const base = await request({});
+        return { request: { ...base, path, env: { ...base.env, MARK: mark, OUT: out } }, mark, out };
+      };
+      const readOrEmpty = (file: string): Promise<string> => readFile(file, 'utf8').catch(() => '');
+      /** Waits (bounded) until the plugin has marked its start. */
+      const waitForStart = async (mark: string): Promise<string> => {
+        for (let tries = 0; tries < 2000 && (await readOrEmpty(mark)) === ''; tries++) await new Promise((resolve) => setTimeout(resolve, 5));
+        return readOrEmpty(mark);
+      };
+
+      it('starts the plugin at once but gives it its stdin, byte for byte, only once the gate opens', async () => {
+        expect(under.executor.gatesStdin).toBe(true);
+        const { request: req, mark, out } = await gatedPlugin();
+        let open!: () => void;
+        const gate = new Promise<void>((resolve) => (open = resolve));
+        const running = under.executor.execPlugin({ ...req, stdinGate: gate });
+        expect(await waitForStart(mark)).toBe('started\n');
+        // Started, and still waiting for its config.
+        expect(await readOrEmpty(out)).toBe('');
+        open();
+        const outcome = await running;
+        expect(outcome).toMatchObject({ exitCode: 0, aborted: false, timedOut: false, stdout: '{"cniVersion":"1.0.0"}\n' });
+        expect(await readFile(out, 'utf8')).toBe(req.stdin);
+      });
+
+      it('kills the plugin, which has read nothing, when the gate fails', async () => {
+        const { request: req, mark, out } = await gatedPlugin();
+        let fail!: (error: Error) => void;
+        const gate = new Promise<void>((_, reject) => (fail = reject));
+        gate.catch(() => undefined);
+        const running = under.executor.execPlugin({ ...req, stdinGate: gate });
+        expect(await waitForStart(mark)).toBe('started\n');
+        fail(new Error('the intent could not be made durable'));
+        const outcome = await running;
+        expect(outcome.aborted).toBe(true);
+        expect(outcome.exitCode).not.toBe(0);
+        expect(await readOrEmpty(out)).toBe('');
+      });
+
+      it('runs the plugin as usual when the gate is open already', async () => {
+        const { request: req, out } = await gatedPlugin();
+        const outcome = await under.executor.execPlugin({ ...req, stdinGate: Promise.resolve() });
+        expect(outcome).toMatchObject({ exitCode: 0, aborted: false });
+        expect(await readFile(out, 'utf8')).toBe(req.stdin);
+      });
+    });
   });
 }

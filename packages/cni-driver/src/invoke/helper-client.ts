@@ -8,7 +8,7 @@ import type { ChildProcessByStdio } from 'node:child_process';
 import { constants } from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import type { PluginExecOutcome, PluginExecRequest, PluginExecutor } from './plugin-executor.ts';
-import { decodeResponses, encodeCancelFrame, encodeRunFrame, type SpawnerResponse } from './spawner-protocol.ts';
+import { decodeResponses, encodeCancelFrame, encodeRunFrame, encodeStdinFrame, type SpawnerResponse } from './spawner-protocol.ts';
 
 const SIGNAL_NAMES = new Map(Object.entries(constants.signals).map(([name, n]) => [n, name]));
 const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
@@ -105,6 +105,7 @@ export function createHelperExecutor(startHelper: (fenceFd: number | undefined) 
   };
 
   return {
+    gatesStdin: true,
     execPlugin(request: PluginExecRequest): Promise<PluginExecOutcome> {
       if (request.signal?.aborted) {
         return Promise.resolve({ exitCode: null, signal: null, stdout: '', stderr: '', timedOut: false, aborted: true, outputTooLarge: false });
@@ -120,7 +121,14 @@ export function createHelperExecutor(startHelper: (fenceFd: number | undefined) 
           resolve(response.kind === 2 && response.status === -1 ? { ...outcome, spawnError: { code: 'EHELPER', message: response.stderr.toString('utf8') } } : outcome);
         });
         setRef(child, true);
-        child.stdin.write(encodeRunFrame(id, request));
+        const gate = request.stdinGate;
+        child.stdin.write(encodeRunFrame(id, request, gate !== undefined));
+        // Held: the stdin follows once the gate opens; a gate that fails cancels the run. Either
+        // frame is ignored by the helper when the run has already ended.
+        gate?.then(
+          () => void (waiting.has(id) && child.stdin.write(encodeStdinFrame(id, request.stdin))),
+          () => void (waiting.has(id) && child.stdin.write(encodeCancelFrame(id))),
+        );
       });
     },
     async close() {

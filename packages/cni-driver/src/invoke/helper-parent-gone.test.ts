@@ -23,13 +23,13 @@ const HELPERS = [
 describe.each(HELPERS)('%s, when its parent goes', (_, helperCommand) => {
   const bed = useScriptPlugins('multinet-parent-gone-');
 
-  /** Starts the helper, sends it one call of `path`, waits for the plugin's pid in `started`, then closes the helper's stdin. */
-  async function abandonCall(path: string, killGraceMs: number): Promise<{ pid: number; exit: Promise<number | null> }> {
+  /** Starts the helper, sends it one call of `path` (`held`: its stdin never sent), waits for the plugin's pid in `started`, then closes the helper's stdin. */
+  async function abandonCall(path: string, killGraceMs: number, held = false): Promise<{ pid: number; exit: Promise<number | null> }> {
     const [command, args] = await helperCommand();
     const helper = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'], env: {} });
     helper.stdout.resume();
     const exit = new Promise<number | null>((resolve) => helper.once('exit', (code) => resolve(code)));
-    helper.stdin.write(encodeRunFrame(1, { path, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, stdin: '{}', timeoutMs: 600_000, killGraceMs, maxOutputBytes: 1 << 20 }));
+    helper.stdin.write(encodeRunFrame(1, { path, env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' }, stdin: '{}', timeoutMs: 600_000, killGraceMs, maxOutputBytes: 1 << 20 }, held));
     const pid = await bed.pidIn(join(bed.dir, 'started'));
     helper.stdin.end();
     return { pid, exit };
@@ -51,5 +51,16 @@ describe.each(HELPERS)('%s, when its parent goes', (_, helperCommand) => {
     await bed.until(() => !isRunning(pid));
     expect(isRunning(pid)).toBe(false);
     expect(existsSync(join(bed.dir, 'done'))).toBe(false);
+  });
+
+  it('kills at once, whatever its grace, a plugin started held that never had its stdin, then exits', async () => {
+    const read = join(bed.dir, 'read');
+    const path = await bed.plugin('held', `${started()}\ncat > ${read}.tmp; mv ${read}.tmp ${read}`);
+    // A 10-minute grace: the helper exiting within the test's time shows the held plugin was not given it.
+    const { pid, exit } = await abandonCall(path, 600_000, true);
+    expect(await exit).toBe(0);
+    await bed.until(() => !isRunning(pid));
+    expect(isRunning(pid)).toBe(false);
+    expect(existsSync(read)).toBe(false);
   });
 });

@@ -243,6 +243,39 @@ describe('invokePlugin with an executor', () => {
     expect(requests).toHaveLength(1);
   });
 
+  describe('a stdin gate', () => {
+    it('calls an executor that cannot hold stdin only once the gate has opened, without the gate', async () => {
+      const { executor, requests } = scriptedExecutor({});
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const call = invokePlugin(request({ executor, stdinGate: gate }));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(requests).toEqual([]);
+      open();
+      expect(await call).toEqual({ cniVersion: '1.0.0' });
+      expect(requests).toHaveLength(1);
+      expect(requests[0]).not.toHaveProperty('stdinGate');
+    });
+
+    it('hands the gate to an executor that holds stdin, which starts the plugin at once', async () => {
+      const scripted = scriptedExecutor({});
+      const executor: PluginExecutor = { ...scripted.executor, gatesStdin: true };
+      const gate = Promise.resolve();
+      expect(await invokePlugin(request({ executor, stdinGate: gate }))).toEqual({ cniVersion: '1.0.0' });
+      expect(scripted.requests.map((r) => r.stdinGate)).toEqual([gate]);
+    });
+
+    it.each([true, false])('fails with the gate\'s own error when it fails (executor holds stdin: %s), whatever the outcome says', async (gatesStdin) => {
+      const scripted = scriptedExecutor({ exitCode: null, signal: 'SIGTERM', aborted: true, stdout: '' });
+      const executor: PluginExecutor = { ...scripted.executor, gatesStdin };
+      const failure = new Error('the intent could not be made durable');
+      const gate = Promise.reject(failure);
+      gate.catch(() => undefined);
+      await expect(invokePlugin(request({ executor, stdinGate: gate }))).rejects.toBe(failure);
+      expect(scripted.requests).toHaveLength(gatesStdin ? 1 : 0);
+    });
+  });
+
   it('refuses a type that is a path before asking the catalog or running anything', async () => {
     const { executor, requests } = scriptedExecutor({});
     const asked: string[] = [];

@@ -91,6 +91,13 @@ export interface InvokePluginRequest {
   readonly signal?: AbortSignal | undefined;
   /** Descriptor the plugin inherits as fd 3 (the driver's state-dir lock). @default none */
   readonly fenceFd?: number | undefined;
+  /**
+   * Must be fulfilled before the plugin may read its config: an executor that
+   * {@link PluginExecutor.gatesStdin} starts the plugin meanwhile, any other is called only after
+   * it. When it rejects, the call fails with its error and the plugin has read nothing.
+   * @default none
+   */
+  readonly stdinGate?: Promise<unknown> | undefined;
   /** How to wait between "text file busy" retries (tests inject a fake). @default timers' setTimeout */
   readonly sleep?: ((ms: number) => Promise<void>) | undefined;
   /** Gets one debug line per call with its duration and outcome. @default silent */
@@ -156,6 +163,8 @@ async function runPlugin(request: InvokePluginRequest, message: PluginCallMessag
     request.baseEnv ?? process.env,
   );
   const sleep = request.sleep ?? ((ms: number) => delay(ms));
+  const gate = request.stdinGate;
+  if (gate !== undefined && request.executor.gatesStdin !== true) await gate;
   let outcome: PluginExecOutcome;
   for (let attempt = 0; ; attempt++) {
     outcome = await request.executor.execPlugin({
@@ -167,7 +176,10 @@ async function runPlugin(request: InvokePluginRequest, message: PluginCallMessag
       maxOutputBytes: request.maxOutputBytes ?? INVOKE_DEFAULTS.maxOutputBytes,
       signal: request.signal,
       fenceFd: request.fenceFd,
+      ...(gate !== undefined && request.executor.gatesStdin === true ? { stdinGate: gate } : {}),
     });
+    // A gate that failed killed the plugin before it had its config: its error is the call's.
+    if (gate !== undefined) await gate;
     // The catalog's listing was stale (the binary went): look it up as if it had not known it.
     if (known !== undefined && outcome.spawnError?.code === 'ENOENT') {
       known = undefined;

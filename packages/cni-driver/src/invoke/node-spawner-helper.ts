@@ -10,8 +10,10 @@
  * - timeout or cancel: SIGTERM to the group, SIGKILL after the grace; past the output cap: SIGKILL;
  * - a plugin that exited is answered at once, even if a daemon it left holds its stdout; that
  *   daemon is then killed (its holders found in /proc, as stdio-holders.ts does);
- * - the parent gone (stdin EOF or reset, stdout broken): every running plugin's group is killed,
- *   then exit.
+ * - a run started held (type 3) gets its stdin from a later frame (type 4), which is ignored
+ *   once the run has ended;
+ * - the parent gone (stdin EOF or reset, stdout broken): every running plugin gets its kill
+ *   grace to finish, then its group is killed, and the helper exits with the last of them.
  *
  * The program is the function below, run with `node -e`; it must not use anything from outside
  * its own body (it is sent as source text).
@@ -86,6 +88,8 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
     reaped: boolean;
     /** The call's SIGTERM→SIGKILL grace: also how long it may still run once the parent is gone. */
     graceMs: number;
+    /** Set while the run waits for its stdin frame (started held, type 3). */
+    heldStdin: NodeJS.WritableStream | undefined;
   }
   const running = new Map<number, Running>();
   const u32 = (value: number): Buffer => {
@@ -128,7 +132,7 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
     const body = Buffer.concat([u32(r.id), u32(kind), u32(status), u32(r.flags), u32(out.length), out, u32(err.length), err]);
     process.stdout.write(Buffer.concat([u32(body.length), body]));
   };
-  const run = (frame: Buffer): void => {
+  const run = (frame: Buffer, held: boolean): void => {
     let off = 4;
     const next = (): number => {
       const v = frame.readUInt32LE(off);
@@ -153,7 +157,7 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
       env[kv.slice(0, eq)] = kv.slice(eq + 1);
     }
     const stdin = bytes();
-    const r: Running = { id, pid: undefined, out: [], err: [], outBytes: 0, errBytes: 0, flags: 0, killTimer: undefined, done: false, reaped: false, graceMs };
+    const r: Running = { id, pid: undefined, out: [], err: [], outBytes: 0, errBytes: 0, flags: 0, killTimer: undefined, done: false, reaped: false, graceMs, heldStdin: undefined };
     running.set(id, r);
     let child;
     try {
@@ -179,7 +183,8 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
     child.stdout!.on('data', collect(r.out, 'outBytes'));
     child.stderr!.on('data', collect(r.err, 'errBytes'));
     child.stdin!.on('error', () => undefined);
-    child.stdin!.end(stdin);
+    if (held) r.heldStdin = child.stdin!;
+    else child.stdin!.end(stdin);
     let exit: { kind: number; status: number } | undefined;
     child.on('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(deadline);
@@ -216,8 +221,16 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
       const frame = pending.subarray(4, 4 + len);
       pending = pending.subarray(4 + len);
       const type = frame.readUInt32LE(0);
-      if (type === 1) run(Buffer.from(frame));
-      else if (type === 2) {
+      if (type === 1 || type === 3) run(Buffer.from(frame), type === 3);
+      else if (type === 4) {
+        // The stdin of a held run; one that has ended (killed, timed out) ignores it.
+        const r = running.get(frame.readUInt32LE(4));
+        const stdin = r?.heldStdin;
+        if (r && stdin) {
+          r.heldStdin = undefined;
+          stdin.end(Buffer.from(frame.subarray(12, 12 + frame.readUInt32LE(8))));
+        }
+      } else if (type === 2) {
         const r = running.get(frame.readUInt32LE(4));
         if (r) startKill(r, 4, 0);
       }
@@ -236,7 +249,8 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
     if (running.size === 0) process.exit(0);
     for (const r of running.values()) {
       if (r.killTimer) continue; // already being killed (timeout, cancel, output cap)
-      r.killTimer = setTimeout(() => killGroup(r, 'SIGKILL'), r.graceMs);
+      // A held plugin has not had its config: it has done nothing, and dies now.
+      r.killTimer = setTimeout(() => killGroup(r, 'SIGKILL'), r.heldStdin ? 0 : r.graceMs);
     }
     // A net under the above: whatever still runs a second after the longest grace is killed, and this process ends.
     const longest = Math.max(...[...running.values()].map((r) => r.graceMs));

@@ -27,6 +27,14 @@ export interface PluginExecRequest {
    * lock stays held while a plugin of a dead driver still runs. @default none
    */
   readonly fenceFd?: number | undefined;
+  /**
+   * When set, the plugin is started at once but `stdin` is written only once this settles
+   * fulfilled; if it rejects, the plugin is killed before it has anything to read (the outcome
+   * says `aborted`). A plugin can do nothing before it reads its config, so the caller's slow
+   * preparation (the intent's `fdatasync`) overlaps the plugin's own start. Only given to an
+   * executor that says {@link PluginExecutor.gatesStdin}. @default stdin written at once
+   */
+  readonly stdinGate?: Promise<unknown> | undefined;
 }
 
 /** What happened to one plugin execution. Never throws for plugin behaviour. */
@@ -49,10 +57,15 @@ export interface PluginExecOutcome {
   readonly spawnError?: { readonly code: string; readonly message: string } | undefined;
 }
 
-/** Runs plugin processes. Inject one into the driver; the default is the execa executor. */
+/** Runs plugin processes. Inject one into the driver; the default is the Node spawner executor. */
 export interface PluginExecutor {
   /** Runs one plugin to completion (or kill) and reports what happened. */
   execPlugin(request: PluginExecRequest): Promise<PluginExecOutcome>;
+  /**
+   * True when the executor honours {@link PluginExecRequest.stdinGate}; the caller waits for the
+   * gate itself before calling an executor that does not. @default false
+   */
+  readonly gatesStdin?: boolean | undefined;
   /** Releases helper processes or other resources, if the implementation has any. */
   close?(): Promise<void>;
   /**

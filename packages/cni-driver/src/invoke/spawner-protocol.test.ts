@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeResponses, encodeCancelFrame, encodeRunFrame } from './spawner-protocol.ts';
+import { decodeResponses, encodeCancelFrame, encodeRunFrame, encodeStdinFrame } from './spawner-protocol.ts';
 
 /** Reads a run frame back field by field, as native/spawner.c does. */
 function readRunFrame(frame: Buffer) {
@@ -75,6 +75,19 @@ describe('encodeRunFrame', () => {
 
   it('keeps ids as unsigned 32-bit numbers', () => {
     expect(readRunFrame(encodeRunFrame(2 ** 32 + 5, { path: '/p', env: {}, stdin: '', timeoutMs: 1, killGraceMs: 1, maxOutputBytes: 1 })).id).toBe(5);
+  });
+});
+
+describe('a held run', () => {
+  it('is a run frame of type 3 without its stdin, which follows in a type 4 frame: the id, then stdin as a string', () => {
+    const request = { path: '/p', env: { A: 'b' }, stdin: '{"x":"é"}', timeoutMs: 1, killGraceMs: 2, maxOutputBytes: 3 };
+    const run = encodeRunFrame(7, request, true);
+    expect(readRunFrame(run)).toMatchObject({ type: 3, id: 7, path: '/p', env: ['A=b'], stdin: '', end: run.length, length: run.length - 4 });
+    const stdin = encodeStdinFrame(7, request.stdin);
+    const bytes = Buffer.byteLength(request.stdin);
+    expect(stdin.length).toBe(16 + bytes);
+    expect([stdin.readUInt32LE(0), stdin.readUInt32LE(4), stdin.readUInt32LE(8), stdin.readUInt32LE(12)]).toEqual([12 + bytes, 4, 7, bytes]);
+    expect(stdin.subarray(16).toString('utf8')).toBe(request.stdin);
   });
 });
 

@@ -8,15 +8,18 @@ const u32 = (value: number): Buffer => {
   return b;
 };
 
-/** A run request frame: one buffer, written in place (no per-field allocations). */
-export function encodeRunFrame(id: number, request: { path: string; env: Readonly<Record<string, string>>; stdin: string; timeoutMs: number; killGraceMs: number; maxOutputBytes: number }): Buffer {
-  const strings = [request.path, ...Object.entries(request.env).map(([k, v]) => `${k}=${v}`), request.stdin];
+/**
+ * A run request frame: one buffer, written in place (no per-field allocations). `held`: the
+ * plugin starts now, its stdin comes later in a {@link encodeStdinFrame} (type 3, stdin empty).
+ */
+export function encodeRunFrame(id: number, request: { path: string; env: Readonly<Record<string, string>>; stdin: string; timeoutMs: number; killGraceMs: number; maxOutputBytes: number }, held = false): Buffer {
+  const strings = [request.path, ...Object.entries(request.env).map(([k, v]) => `${k}=${v}`), held ? '' : request.stdin];
   const envCount = strings.length - 2;
   let size = 4 + 20 + 4 + 4 * strings.length;
   for (const text of strings) size += Buffer.byteLength(text);
   const frame = Buffer.allocUnsafe(size);
   let off = frame.writeUInt32LE(size - 4, 0);
-  off = frame.writeUInt32LE(1, off);
+  off = frame.writeUInt32LE(held ? 3 : 1, off);
   off = frame.writeUInt32LE(id >>> 0, off);
   off = frame.writeUInt32LE(Math.min(request.timeoutMs, 0xffffffff) >>> 0, off);
   off = frame.writeUInt32LE(request.killGraceMs >>> 0, off);
@@ -30,6 +33,18 @@ export function encodeRunFrame(id: number, request: { path: string; env: Readonl
   off = frame.writeUInt32LE(envCount, off);
   for (let i = 1; i <= envCount; i++) put(strings[i]!);
   put(strings[strings.length - 1]!);
+  return frame;
+}
+
+/** The stdin of a plugin started held (type 4); the helper ignores it for a run that has ended. */
+export function encodeStdinFrame(id: number, stdin: string): Buffer {
+  const length = Buffer.byteLength(stdin);
+  const frame = Buffer.allocUnsafe(16 + length);
+  frame.writeUInt32LE(12 + length, 0);
+  frame.writeUInt32LE(4, 4);
+  frame.writeUInt32LE(id >>> 0, 8);
+  frame.writeUInt32LE(length, 12);
+  frame.write(stdin, 16);
   return frame;
 }
 

@@ -7,15 +7,36 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PodSandbox } from './pod-types.ts';
 import { useNoopDriverBed } from '../../../../test/support/noop-driver.ts';
+import { createExecaExecutor } from '../invoke/execa-executor.ts';
+import type { PluginExecutor } from '../invoke/plugin-executor.ts';
 
-const ports = vi.hoisted(() => ({ fdatasyncs: 0 }));
+const ports = vi.hoisted(() => ({
+  fdatasyncs: 0,
+  /** What happened, in order, once set: syncs of the record log and plugin calls. */
+  events: undefined as string[] | undefined,
+  /** Set: a sync finishes only once this settles (bounded by the test). */
+  holdSync: undefined as Promise<void> | undefined,
+  /** Set: every sync fails with this errno code. */
+  failSync: undefined as string | undefined,
+}));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   return {
     ...fs,
     fdatasync: (fd: number, callback: (error: Error | null) => void): void => {
       ports.fdatasyncs += 1;
-      fs.fdatasync(fd, callback);
+      ports.events?.push('sync started');
+      if (ports.failSync !== undefined) {
+        const error = Object.assign(new Error(`${ports.failSync}: i/o error, fdatasync`), { code: ports.failSync });
+        setImmediate(() => callback(error));
+        return;
+      }
+      void (ports.holdSync ?? Promise.resolve()).then(() =>
+        fs.fdatasync(fd, (error) => {
+          ports.events?.push('sync done');
+          callback(error);
+        }),
+      );
     },
   };
 });
@@ -33,8 +54,25 @@ const sandbox = (): PodSandbox => ({
 });
 
 beforeEach(() => {
-  ports.fdatasyncs = 0;
+  Object.assign(ports, { fdatasyncs: 0, events: undefined, holdSync: undefined, failSync: undefined });
 });
+
+/** The execa executor, noting each call and when its stdin gate opens (or fails). */
+function createNotingExecutor(events: string[]): PluginExecutor & { readonly called: Promise<void> } {
+  const inner = createExecaExecutor();
+  let called!: () => void;
+  const calledOnce = new Promise<void>((resolve) => (called = resolve));
+  return {
+    gatesStdin: true,
+    called: calledOnce,
+    execPlugin(request) {
+      events.push(request.stdinGate ? `${request.env['CNI_COMMAND']} started, stdin held` : `${request.env['CNI_COMMAND']} started`);
+      request.stdinGate?.then(() => events.push('stdin given'), () => events.push('stdin never given'));
+      called();
+      return inner.execPlugin(request);
+    },
+  };
+}
 
 describe('the durability option, as the record log sees it', () => {
   it('syncs the record log\'s ADD intent to disk under the default power-loss durability', async () => {
@@ -48,5 +86,32 @@ describe('the durability option, as the record log sees it', () => {
     await driver.setUpPod(sandbox());
     expect((await driver.listSandboxes()).map((s) => s.phase)).toEqual(['ready']);
     expect(ports.fdatasyncs).toBe(0);
+  });
+});
+
+describe('the ADD intent\'s sync and the first plugin', () => {
+  it('starts the first plugin while the intent is being synced, and gives it its config only once the sync is done', async () => {
+    const events: string[] = [];
+    const executor = createNotingExecutor(events);
+    const driver = bed.openDriver({ executor });
+    await driver.listSandboxes();
+    ports.events = events;
+    // The sync finishes once the plugin has started (or after 5 s, if it never starts meanwhile).
+    ports.holdSync = Promise.race([executor.called, new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())]);
+    await driver.setUpPod(sandbox());
+    expect(events).toEqual(['sync started', 'ADD started, stdin held', 'sync done', 'stdin given']);
+    expect(await bed.commandsOf('dbnet')).toEqual(['ADD']);
+  });
+
+  it('fails the setup with the sync\'s error when the intent cannot be made durable, no plugin having read its config', async () => {
+    const events: string[] = [];
+    const driver = bed.openDriver({ executor: createNotingExecutor(events) });
+    await driver.listSandboxes();
+    ports.events = events;
+    ports.failSync = 'EIO';
+    await expect(driver.setUpPod(sandbox())).rejects.toMatchObject({ code: 'RECORD_WRITE_FAILED', message: expect.stringContaining('EIO') });
+    expect(events).toEqual(['sync started', 'ADD started, stdin held', 'stdin never given']);
+    // The noop logs each call once it has read its config: none did, and no DEL was run either.
+    expect(await bed.commandsOf('dbnet')).toEqual([]);
   });
 });
