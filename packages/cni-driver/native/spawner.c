@@ -9,7 +9,8 @@
  *   request : len, type=1, id, timeout_ms, grace_ms, max_out, path, env_count, env..., stdin
  *   cancel  : len, type=2, id
  *   held    : as request with type=3 and an empty stdin: the plugin starts now, its stdin waits
- *   stdin   : len, type=4, id, stdin (for a held run; ignored for one that has ended)
+ *   stdin   : len, type=4, id, stdin (for a held run, whose timeout starts again now; ignored
+ *             for one that has ended)
  *   response: len, id, status_kind (0 exited, 1 signaled, 2 spawn error), status (code, signal
  *             or errno), flags (1 timed out, 2 output too large, 4 aborted), stdout, stderr
  * where a string is a u32 length then bytes. When stdin closes (the parent is gone), every plugin
@@ -52,6 +53,7 @@ typedef struct {
   uint32_t grace_ms;
   int exited, status, flags;
   int held; /* started with type 3: stdin not written (nor polled) until its type 4 comes */
+  uint32_t timeout_ms; /* a held run's deadline starts again when its stdin comes */
 } child_t;
 
 static child_t children[MAX_CHILDREN];
@@ -290,10 +292,12 @@ static void start_child(const char *p, const char *end, int held) {
     set_nonblock(c->err_fd);
     buf_append(&c->input, in_data, in_len);
     c->held = held;
+    c->timeout_ms = timeout_ms;
     if (in_len == 0 && !held) close_fd(&c->in_fd);
     c->max_out = max_out;
     c->grace_ms = grace_ms;
-    c->deadline = now_ms() + timeout_ms;
+    /* A held run has no deadline until its stdin comes: its caller settles it (stdin or cancel). */
+    c->deadline = held ? INT64_MAX : now_ms() + timeout_ms;
   }
   for (uint32_t i = 0; i < env_count; i++) free(envp[i]);
   free(envp);
@@ -315,6 +319,7 @@ static void handle_requests(void) {
         child_t *c = &children[i];
         if (!c->used || c->id != id || !c->held) continue;
         c->held = 0;
+        if (!c->kill_at) c->deadline = now_ms() + c->timeout_ms;
         buf_append(&c->input, p + 12, in_len);
         if (in_len == 0) close_fd(&c->in_fd);
       }

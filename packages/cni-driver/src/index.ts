@@ -13,7 +13,7 @@ export { invokePluginVersion } from './invoke/version-probe.ts';
 export { findPlugin, validatePluginType } from './invoke/plugin-path.ts';
 export { buildPluginEnv, type CniCommand, type PluginEnvInput } from './invoke/plugin-env.ts';
 export { parsePluginOutcome, type PluginCallContext } from './invoke/plugin-outcome.ts';
-export type { ChainContext, RuntimeConf } from './chain/chain-context.ts';
+export type { ChainCallOptions, ChainContext, RuntimeConf } from './chain/chain-context.ts';
 export { buildPluginStdin, selectRuntimeConfig, type PluginStdinInput } from './chain/plugin-stdin.ts';
 export { formatJsonLikeGo } from './chain/go-json.ts';
 export { addNetworkList } from './chain/add-network-list.ts';

@@ -8,9 +8,10 @@
  * says more than the kernel has.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { CniError, isCniError, parseNetworkConfigList, resultFamily } from '@multinet/cni-types';
+import { CniError, isCniError, parseNetworkConfigList, resultFamily, type CniResult } from '@multinet/cni-types';
 import { addNetworkList } from '../chain/add-network-list.ts';
 import type { ChainContext, RuntimeConf } from '../chain/chain-context.ts';
+import { beginHeldCall, type HeldCall } from './held-call.ts';
 import { delNetworkList } from '../chain/del-network-list.ts';
 import type { Logger } from '../internal/logger.ts';
 import { readInterfaceMac } from '../pod/interface-mac.ts';
@@ -41,6 +42,8 @@ export interface ReconcileContext {
   readonly now: () => Date;
   /** Changes default routes in the sandbox (NPWG `default-route`), as part of an attachment's ADD. */
   readonly routes: DefaultRouteEditor;
+  /** Begin each DEL and ADD of a reconcile while the one before runs (see held-call.ts). @default true */
+  readonly prestartPlugins?: boolean | undefined;
 }
 
 /** The sandbox being reconciled. */
@@ -162,10 +165,30 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
 
   /** Set when a DEL undid an ADD that may have been cut short: its half-made links are swept after. */
   let undidInterruptedAdd = false;
-  /** DELs `attachment`; true when it is gone. A failure is kept as `del-failed`. */
-  const runDel = async (attachment: AttachmentRecord, isUndo = false): Promise<boolean> => {
+  /** Starts the DEL of `attachment`; its first plugin reads its config once `stdinGate` opens. */
+  const startDel = async (attachment: AttachmentRecord, stdinGate?: Promise<void>): Promise<void> =>
+    delNetworkList(ctx.cleanup, parseNetworkConfigList(attachment.configText), runtimeOf(target, attachment), { stdinGate });
+  /** Starts the ADD of `attachment` (its list's plugins, then its default routes); gated as {@link startDel}. */
+  const startAdd = async (attachment: AttachmentRecord, stdinGate?: Promise<unknown>): Promise<CniResult | undefined> => {
+    const rt = runtimeOf(target, attachment);
+    const made = await addNetworkList(ctx.chain, parseNetworkConfigList(attachment.configText), rt, { stdinGate });
+    // Part of the ADD: a failure here undoes the attachment like a failed plugin.
+    return applyDefaultRoutes(ctx.routes, ctx.chain, attachment, rt, made).then((result) => {
+      if (result && result === made) rememberCheckedResult(result, attachment.cniVersion);
+      return result;
+    });
+  };
+  /**
+   * Begins the call of `next` ahead (see held-call.ts) when the executor can hold a plugin's
+   * stdin and the driver has not turned prestarts off; `undefined` otherwise.
+   */
+  const beginAhead = <T>(next: AttachmentRecord | undefined, start: (a: AttachmentRecord, gate: Promise<void>) => Promise<T>): HeldCall<T> | undefined =>
+    next !== undefined && ctx.prestartPlugins !== false && ctx.chain.executor.gatesStdin === true ? beginHeldCall((gate) => start(next, gate)) : undefined;
+
+  /** DELs `attachment` (or awaits its DEL begun ahead); true when it is gone. A failure is kept as `del-failed`. */
+  const runDel = async (attachment: AttachmentRecord, isUndo = false, begun?: Promise<void>): Promise<boolean> => {
     try {
-      await delNetworkList(ctx.cleanup, parseNetworkConfigList(attachment.configText), runtimeOf(target, attachment));
+      await (begun ?? startDel(attachment));
       if (isUndo || unknownAdds.has(attachment)) undidInterruptedAdd = true;
       current = current.filter((a) => a !== attachment);
       if (!isUndo) removed.push(selectAttachmentRef(attachment));
@@ -209,7 +232,7 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
     current = [...current.map((a) => deleting.get(a) ?? a), ...intents];
     dels = dels.map((a) => deleting.get(a) ?? a);
     const written = persist(phase);
-    if (dels.length > 0 || adds.length === 0) await written;
+    if (dels.length > 0 || adds.length === 0 || ctx.prestartPlugins === false) await written;
     else {
       intentsWritten = written;
       // Handled at once: it may fail before the first ADD gets to wait for it.
@@ -224,8 +247,19 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
     if (swept.length > 0) ctx.logger.warn({ sandboxId: sandbox.sandboxId, links: swept }, 'removed links an interrupted ADD left half-made');
   };
 
-  // 2. DEL what is unfinished or unwanted, in reverse order.
-  for (const attachment of dels) await runDel(attachment);
+  // 2. DEL what is unfinished or unwanted, in reverse order; each DEL's plugin starts while the
+  // one before runs, and acts once that one is done (a DEL that fails does not stop the next).
+  let delAhead: HeldCall<void> | undefined;
+  try {
+    for (const [index, attachment] of dels.entries()) {
+      const begun = delAhead;
+      begun?.go();
+      delAhead = beginAhead(dels[index + 1], startDel);
+      await runDel(attachment, false, begun?.result);
+    }
+  } finally {
+    delAhead?.cancel(new Error('the DELs before it did not finish'));
+  }
   await sweepHalfMadeLinks();
   if (tearingDown) {
     if (current.length === 0) {
@@ -249,15 +283,24 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
 
   // 3. ADD what is new, in order. Each result's write overlaps the next ADD: a crash in between
   // leaves that attachment `adding`, which the next reconcile DELs and makes again.
+  // Each ADD's plugin starts while the ADD before it runs and acts once that one is done (see
+  // held-call.ts); an ADD that ends the loop (a first setup's failure) cancels the one begun ahead.
   let lastWrite: Promise<void> = intentsWritten ?? Promise.resolve();
   const pendingAdds = current.filter((a) => a.state === 'adding');
+  let addAhead: HeldCall<CniResult | undefined> | undefined;
+  /** The loop ends here: the ADD begun ahead never gets its turn, and its plugin is gone (unread) before anything else runs. */
+  const dropAddAhead = async (reason: unknown): Promise<void> => {
+    addAhead?.cancel(reason);
+    await addAhead?.result.catch(() => undefined);
+    addAhead = undefined;
+  };
   for (const [index, attachment] of pendingAdds.entries()) {
     try {
-      const rt = runtimeOf(target, attachment);
-      const made = await addNetworkList(ctx.chain, parseNetworkConfigList(attachment.configText), rt, index === 0 ? { stdinGate: intentsWritten } : {});
-      // Part of the ADD: a failure here undoes the attachment like a failed plugin.
-      const result = await applyDefaultRoutes(ctx.routes, ctx.chain, attachment, rt, made);
-      if (result && result === made) rememberCheckedResult(result, attachment.cniVersion);
+      const begun = addAhead;
+      begun?.go();
+      const adding = begun?.result ?? startAdd(attachment, index === 0 ? intentsWritten : undefined);
+      addAhead = beginAhead(pendingAdds[index + 1], startAdd);
+      const result = await adding;
       let mac: string | undefined;
       if (result && resultFamily(result.cniVersion) === '020' && attachment.source !== 'loopback') mac = await readInterfaceMac(target.netns, attachment.ifName);
       await lastWrite;
@@ -268,11 +311,20 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
       lastWrite = persist(isLast || !steps.isFirstSetup ? 'ready' : 'setting-up');
     } catch (error) {
       // The intents never became durable: no plugin has read its config; the write's error is the reconcile's.
-      if (index === 0 && intentsWritten !== undefined) await intentsWritten;
+      if (index === 0 && intentsWritten !== undefined) {
+        const unwritten = await intentsWritten.then(() => undefined, (failure: unknown) => ({ failure }));
+        if (unwritten) {
+          await dropAddAhead(unwritten.failure);
+          throw unwritten.failure;
+        }
+      }
       await lastWrite.catch(() => undefined);
       const reason = summarize(error);
       ctx.logger.warn({ sandboxId: sandbox.sandboxId, network: attachment.network, ifName: attachment.ifName, error: reason }, 'ADD failed');
-      if (steps.isFirstSetup) throw await rollBack(attachment, error, reason);
+      if (steps.isFirstSetup) {
+        await dropAddAhead(error);
+        throw await rollBack(attachment, error, reason);
+      }
       // SPEC: a failed ADD is followed by DEL; the sandbox's other attachments stay. (A DEL that
       // fails too leaves it `del-failed`, retried before anything else next time.)
       await runDel(attachment, true);

@@ -11,19 +11,9 @@ import {
   type NetworkConfigList,
 } from '@multinet/cni-types';
 import { prepareCachedResultWrite } from '../cache/result-cache.ts';
-import type { ChainContext, RuntimeConf } from './chain-context.ts';
+import type { ChainCallOptions, ChainContext, RuntimeConf } from './chain-context.ts';
 import { buildPluginStdin } from './plugin-stdin.ts';
 import { runListPlugin } from './run-plugin.ts';
-
-/** Options of one {@link addNetworkList}. */
-export interface AddNetworkListOptions {
-  /**
-   * Must be fulfilled before the first plugin may read its config (the driver's intent, being
-   * made durable): the plugin process starts meanwhile. When it rejects, the ADD fails with its
-   * error, no plugin having read anything. @default none
-   */
-  readonly stdinGate?: Promise<unknown> | undefined;
-}
 
 /**
  * ADDs `list` for `rt`: plugins in order, each given the previous result as `prevResult`; the
@@ -31,11 +21,12 @@ export interface AddNetworkListOptions {
  * libcni, a result is decoded by its own `cniVersion` (the list's only when it has none) and
  * handed on unconverted: old plugins in the field answer old versions. DEL and CHECK convert the
  * cached result to the list's version. The libcni cache record is written after success.
+ * `options.stdinGate` holds the first plugin's config back (see {@link ChainCallOptions}).
  *
  * @throws {CniError} CONTAINER_ID_INVALID, NETWORK_NAME_INVALID, INTERFACE_NAME_INVALID,
  *   RESULT_INVALID, VERSION_UNSUPPORTED, CACHE_WRITE_FAILED and every plugin error code
  */
-export async function addNetworkList(ctx: ChainContext, list: NetworkConfigList, rt: RuntimeConf, options: AddNetworkListOptions = {}): Promise<CniResult | undefined> {
+export async function addNetworkList(ctx: ChainContext, list: NetworkConfigList, rt: RuntimeConf, options: ChainCallOptions = {}): Promise<CniResult | undefined> {
   validateContainerId(rt.containerId);
   validateNetworkName(list.name);
   validateInterfaceName(rt.ifName);

@@ -49,3 +49,14 @@ export interface RuntimeConf {
   readonly args?: CniArgs | undefined;
   readonly capabilityArgs?: Readonly<Record<string, unknown>> | undefined;
 }
+
+/** Options of one ADD or DEL of a network config list. */
+export interface ChainCallOptions {
+  /**
+   * Must be fulfilled before the first plugin the call runs may read its config (the driver's
+   * intent, being made durable; the call before this one, still running): that plugin's process
+   * starts meanwhile. When it rejects, the call fails with its error, no plugin having read
+   * anything. @default none
+   */
+  readonly stdinGate?: Promise<unknown> | undefined;
+}

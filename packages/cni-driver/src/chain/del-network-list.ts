@@ -4,7 +4,7 @@
 import { convertResult, isCniError, isCniVersionAtLeast, type CniResult, type NetworkConfigList } from '@multinet/cni-types';
 import { removeCachedResult } from '../cache/result-cache.ts';
 import { readCachedPrevResult } from './cached-prev-result.ts';
-import type { ChainContext, RuntimeConf } from './chain-context.ts';
+import type { ChainCallOptions, ChainContext, RuntimeConf } from './chain-context.ts';
 import { buildPluginStdin } from './plugin-stdin.ts';
 import { runListPlugin } from './run-plugin.ts';
 
@@ -14,9 +14,11 @@ import { runListPlugin } from './run-plugin.ts';
  * removed and DEL goes on without it (libcni PR #1171). The first failure stops the chain and
  * the cache stays, so a retry gets the same `prevResult`; after success the cache is removed.
  *
+ * `options.stdinGate` holds the first plugin's config back (see {@link ChainCallOptions}).
+ *
  * @throws {CniError} every plugin error code
  */
-export async function delNetworkList(ctx: ChainContext, list: NetworkConfigList, rt: RuntimeConf): Promise<void> {
+export async function delNetworkList(ctx: ChainContext, list: NetworkConfigList, rt: RuntimeConf, options: ChainCallOptions = {}): Promise<void> {
   let prevResult: CniResult | undefined;
   // The caller's own copy of the ADD result (the pod driver's record), when it has one.
   const known = isCniVersionAtLeast(list.cniVersion, '0.4.0') ? await ctx.readKnownResult?.(list, rt) : undefined;
@@ -36,9 +38,9 @@ export async function delNetworkList(ctx: ChainContext, list: NetworkConfigList,
       await removeCachedResult(ctx.cacheDir, list.name, rt.containerId, rt.ifName);
     }
   }
-  for (const plugin of [...list.plugins].reverse()) {
+  for (const [index, plugin] of [...list.plugins].reverse().entries()) {
     const stdin = buildPluginStdin(list, plugin, { prevResult, capabilityArgs: rt.capabilityArgs });
-    await runListPlugin(ctx, list, plugin, 'DEL', rt, stdin);
+    await runListPlugin(ctx, list, plugin, 'DEL', rt, stdin, index === 0 ? options.stdinGate : undefined);
   }
   // Also when the driver writes no cache: a file an earlier version wrote must not outlive the DEL.
   await removeCachedResult(ctx.cacheDir, list.name, rt.containerId, rt.ifName);

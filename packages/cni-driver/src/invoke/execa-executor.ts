@@ -73,10 +73,12 @@ export function createExecaExecutor(): PluginExecutor {
         killGroup(pid, 'SIGTERM');
         graceTimer = setTimeout(() => killGroup(pid, 'SIGKILL'), request.killGraceMs);
       };
-      const timer = setTimeout(() => {
+      const onTimeout = (): void => {
         timedOut = true;
         escalate();
-      }, request.timeoutMs);
+      };
+      // A held plugin has no deadline until its stdin comes: its caller settles the gate.
+      let timer = request.stdinGate === undefined ? setTimeout(onTimeout, request.timeoutMs) : undefined;
       const onAbort = (): void => {
         if (timedOut || aborted) return;
         aborted = true;
@@ -88,7 +90,11 @@ export function createExecaExecutor(): PluginExecutor {
         subprocess.stdin?.on('error', () => undefined); // a plugin that exited before its stdin came
         request.stdinGate.then(
           () => {
-            if (subprocess.stdin && !subprocess.stdin.destroyed) subprocess.stdin.end(request.stdin);
+            if (!subprocess.stdin || subprocess.stdin.destroyed || timedOut || aborted) return;
+            // The timeout bounds the plugin's work: it starts again with the config.
+            clearTimeout(timer);
+            timer = setTimeout(onTimeout, request.timeoutMs);
+            subprocess.stdin.end(request.stdin);
           },
           () => {
             subprocess.stdin?.destroy();

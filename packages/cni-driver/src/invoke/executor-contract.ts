@@ -290,6 +290,26 @@ export function describeExecutorContract(name: string, noopPath: string, setup: 
         expect(await readOrEmpty(out)).toBe('');
       });
 
+      it('counts the timeout from when the stdin is given, not from the start', async () => {
+        const { request: req, mark, out } = await gatedPlugin();
+        let open!: () => void;
+        const gate = new Promise<void>((resolve) => (open = resolve));
+        const running = under.executor.execPlugin({ ...req, timeoutMs: 300, stdinGate: gate });
+        await waitForStart(mark);
+        // Held three times as long as its timeout: still not timed out, for it has not had its config.
+        await new Promise((resolve) => setTimeout(resolve, 900));
+        open();
+        expect(await running).toMatchObject({ exitCode: 0, timedOut: false });
+        expect(await readFile(out, 'utf8')).toBe(req.stdin);
+      });
+
+      it('still times a held plugin out once it has its stdin', async () => {
+        const path = join(dir, 'gated-hangs');
+        await writeFile(path, '#!/bin/sh\ncat > /dev/null\nexec sleep 30\n', { mode: 0o755 });
+        const outcome = await under.executor.execPlugin({ ...(await request({})), path, timeoutMs: 300, stdinGate: Promise.resolve() });
+        expect(outcome.timedOut).toBe(true);
+      });
+
       it('runs the plugin as usual when the gate is open already', async () => {
         const { request: req, out } = await gatedPlugin();
         const outcome = await under.executor.execPlugin({ ...req, stdinGate: Promise.resolve() });

@@ -31,7 +31,9 @@ export interface PluginExecRequest {
    * When set, the plugin is started at once but `stdin` is written only once this settles
    * fulfilled; if it rejects, the plugin is killed before it has anything to read (the outcome
    * says `aborted`). A plugin can do nothing before it reads its config, so the caller's slow
-   * preparation (the intent's `fdatasync`) overlaps the plugin's own start. Only given to an
+   * preparation (the intent's `fdatasync`, the plugin before) overlaps the plugin's own start.
+   * `timeoutMs` counts from when the stdin is written; until then the plugin waits for the gate,
+   * which the caller must settle. Only given to an
    * executor that says {@link PluginExecutor.gatesStdin}. @default stdin written at once
    */
   readonly stdinGate?: Promise<unknown> | undefined;

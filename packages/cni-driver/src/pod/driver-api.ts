@@ -60,6 +60,16 @@ export interface CniDriverOptions {
    * takes its `prevResult` from the driver's own record. @default false
    */
   readonly libcniCache?: boolean | undefined;
+  /**
+   * Start each plugin of a pod while the one before it still runs, its config (stdin) held back
+   * until that one is done: the plugins of a pod still act one at a time, in order, but the next
+   * one's exec and runtime start (≈2 ms for the CNI project's Go plugins) overlap the one before,
+   * and the first one's overlap the `fdatasync` of the intents (under `power-loss`).
+   * A plugin that is not to run after all (a failed first setup) is killed before it has read
+   * anything. Applies only with an executor that `gatesStdin` (the three of this package do).
+   * Turn it off for plugins that act before reading their config. @default true
+   */
+  readonly prestartPlugins?: boolean | undefined;
   /** Backoff of a failed ADD of a new attachment on a running pod. @default 1s doubling to 60s */
   readonly retryBackoff?: RetryBackoffOptions | undefined;
   /**

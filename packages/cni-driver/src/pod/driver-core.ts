@@ -198,6 +198,7 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
         logger,
         now: () => new Date(),
         routes,
+        prestartPlugins: options.prestartPlugins ?? true,
       };
     },
     async sync() {
