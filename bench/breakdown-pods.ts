@@ -1,6 +1,7 @@
 /**
  * Where a pod's wall time goes at concurrency 1 (P2's work): the sum of plugin calls as the
- * driver sees them (`multinet:plugin` tracing channel) against the pod's whole setUpPod, per pod.
+ * driver sees them (`multinet:plugin` tracing channel) against the pod's whole setUpPod, and then
+ * its tearDownPod, per pod (medians).
  *
  *   node --conditions=@multinet/source --import tsx bench/breakdown-pods.ts <fakePluginDir> <confDir> [pods] [durability] [executor]
  */
@@ -28,17 +29,25 @@ tracingChannel(PLUGIN_TRACING_CHANNEL).subscribe({
 });
 const mk = (i: number) => ({ sandboxId: randomBytes(32).toString('hex'), netns: '/tmp/fake-netns', pod: { namespace: 'bench', name: `web-${i}`, uid: `uid-${i}`, annotations: { 'alpha.network.k8s.io/networks': 'noopnet0,noopnet1,noopnet2' } } });
 await driver.setUpPod(mk(-1));
-const rows: Array<{ wall: number; plugins: number; before: number; between: number; after: number }> = [];
-for (let i = 0; i < pods; i++) {
+type Row = { wall: number; plugins: number; before: number; between: number; after: number };
+/** Times `fn` (one pod's setup or teardown) and where its wall time went. */
+async function timed(fn: () => Promise<unknown>): Promise<Row> {
   pluginMs = 0; firstStart = 0; gapMs = 0;
   const t0 = performance.now();
-  await driver.setUpPod(mk(i));
+  await fn();
   const t1 = performance.now();
-  rows.push({ wall: t1 - t0, plugins: pluginMs, before: firstStart - t0, between: gapMs, after: t1 - lastEnd });
+  return { wall: t1 - t0, plugins: pluginMs, before: firstStart - t0, between: gapMs, after: t1 - lastEnd };
 }
-const med = (k: keyof (typeof rows)[0]) => { const v = rows.map((r) => r[k]).sort((a, b) => a - b); return Number(v[v.length >> 1]!.toFixed(3)); };
-const mean = (k: keyof (typeof rows)[0]) => Number((rows.reduce((s, r) => s + r[k], 0) / rows.length).toFixed(3));
-process.stdout.write(`${JSON.stringify({ durability, executor: executorName, pods, median: { wall: med('wall'), plugins: med('plugins'), before: med('before'), between: med('between'), after: med('after') } })}\n`);
+const sandboxes = Array.from({ length: pods }, (_, i) => mk(i));
+const setUp: Row[] = [];
+for (const sandbox of sandboxes) setUp.push(await timed(() => driver.setUpPod(sandbox)));
+const tornDown: Row[] = [];
+for (const sandbox of sandboxes) tornDown.push(await timed(() => driver.tearDownPod(sandbox.sandboxId)));
+const medians = (rows: Row[]) => {
+  const med = (k: keyof Row) => { const v = rows.map((r) => r[k]).sort((a, b) => a - b); return Number(v[v.length >> 1]!.toFixed(3)); };
+  return { wall: med('wall'), plugins: med('plugins'), before: med('before'), between: med('between'), after: med('after') };
+};
+process.stdout.write(`${JSON.stringify({ durability, executor: executorName, pods, setUp: medians(setUp), tearDown: medians(tornDown) })}\n`);
 await driver.close();
 await executor.close?.();
 await rm(stateDir, { recursive: true, force: true });

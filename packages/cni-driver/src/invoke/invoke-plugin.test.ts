@@ -257,6 +257,27 @@ describe('invokePlugin with an executor', () => {
       expect(requests[0]).not.toHaveProperty('stdinGate');
     });
 
+    it('counts the duration it reports from the gate\'s opening, not from the call', async () => {
+      const scripted = scriptedExecutor({});
+      const lines: Array<Record<string, unknown>> = [];
+      const logger: Logger = { debug: (obj) => void lines.push(obj as Record<string, unknown>), info: () => {}, warn: () => {}, error: () => {}, child: () => logger };
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      const executor: PluginExecutor = {
+        gatesStdin: true,
+        async execPlugin(req) {
+          await req.stdinGate;
+          return scripted.executor.execPlugin(req);
+        },
+      };
+      const call = invokePlugin(request({ executor, stdinGate: gate, logger }));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      open();
+      await call;
+      // Held 300 ms; the call after the gate is a matter of microseconds.
+      expect(lines[0]?.['durationMs']).toBeLessThan(250);
+    });
+
     it('hands the gate to an executor that holds stdin, which starts the plugin at once', async () => {
       const scripted = scriptedExecutor({});
       const executor: PluginExecutor = { ...scripted.executor, gatesStdin: true };

@@ -47,7 +47,7 @@ export interface PluginCallMessage {
   readonly containerId: string | undefined;
   /** The plugin binary, once found. */
   path?: string;
-  /** Wall time of the whole call (lookup, every attempt, parse). */
+  /** Wall time of the whole call (lookup, every attempt, parse), from its stdin gate's opening when it had one. */
   durationMs?: number;
   /** `ok`, or the `CniError` code of the failure. */
   outcome?: string;
@@ -124,7 +124,12 @@ export async function invokePlugin(request: InvokePluginRequest): Promise<unknow
     ifName: request.ifName,
     containerId: request.containerId,
   };
-  const started = performance.now();
+  let started = performance.now();
+  // A plugin held back by its gate starts its work when the gate opens: its duration counts from there.
+  request.stdinGate?.then(
+    () => void (started = performance.now()),
+    () => undefined,
+  );
   const finish = (outcome: string): void => {
     message.durationMs = Math.round((performance.now() - started) * 1000) / 1000;
     message.outcome = outcome;

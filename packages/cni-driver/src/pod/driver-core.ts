@@ -4,6 +4,7 @@
  * lock, records and retry book), and the concurrency rules.
  */
 import { join } from 'node:path';
+import { setMaxListeners } from 'node:events';
 import { removeInterruptedWrites } from '@multinet/checkpoint';
 import { CniError, parseResult } from '@multinet/cni-types';
 import { openRecordBook, type RecordBook } from '../attach/record-book.ts';
@@ -104,6 +105,9 @@ export function createDriverCore(options: CniDriverOptions): DriverCore {
   const backoff = createRetryBackoff(options.retryBackoff);
   // Aborted by close({ abort: true }): every plugin call of this driver is killed.
   const closing = new AbortController();
+  // Every plugin call in flight listens on it (up to two per pod at once, one of them held): more
+  // than Node's default warning threshold of 10 is no leak (each call removes its own listener).
+  setMaxListeners(0, closing.signal);
   let closed = false;
   let closingDone: Promise<void> | undefined;
 
