@@ -6,7 +6,8 @@
  *   node --conditions=@multinet/source --import tsx bench/breakdown-call.ts <fakePluginDir> <confDir> [pods] [cacheParentDir]
  *
  * `cacheParentDir` (default the OS temp dir) shows how much the cache file's creation depends on
- * where it is made.
+ * where it is made. The cache file is written here after the plugin, whole: `addNetworkList` has
+ * made its temp file while the plugin runs since session 7, so only the write and rename follow.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
