@@ -11,7 +11,6 @@ import { isDeepStrictEqual } from 'node:util';
 import { CniError, isCniError, parseNetworkConfigList, resultFamily, type CniResult } from '@multinet/cni-types';
 import { addNetworkList } from '../chain/add-network-list.ts';
 import type { ChainContext, RuntimeConf } from '../chain/chain-context.ts';
-import { beginHeldCall, type HeldCall } from './held-call.ts';
 import { delNetworkList } from '../chain/del-network-list.ts';
 import type { Logger } from '../internal/logger.ts';
 import { readInterfaceMac } from '../pod/interface-mac.ts';
@@ -27,6 +26,7 @@ import { applyDefaultRoutes } from './apply-default-routes.ts';
 import type { DefaultRouteEditor } from './route-editor.ts';
 import { validateSandboxNetns } from './netns-safety.ts';
 import { findAttachmentFault } from './verify-attachment.ts';
+import { beginHeldCall, type HeldCall } from './held-call.ts';
 
 /** What a reconcile needs. */
 export interface ReconcileContext {
