@@ -9,8 +9,8 @@
  *   request : len, type=1, id, timeout_ms, grace_ms, max_out, path, env_count, env..., stdin
  *   cancel  : len, type=2, id
  *   held    : as request with type=3 and an empty stdin: the plugin starts now, its stdin waits
- *   stdin   : len, type=4, id, stdin (for a held run, whose timeout starts again now; ignored
- *             for one that has ended)
+ *   stdin   : len, type=4, id, stdin (for a held run, whose timeout starts now; ignored for
+ *             one that has ended)
  *   response: len, id, status_kind (0 exited, 1 signaled, 2 spawn error), status (code, signal
  *             or errno), flags (1 timed out, 2 output too large, 4 aborted), stdout, stderr
  * where a string is a u32 length then bytes. When stdin closes (the parent is gone), every plugin
@@ -53,7 +53,7 @@ typedef struct {
   uint32_t grace_ms;
   int exited, status, flags;
   int held; /* started with type 3: stdin not written (nor polled) until its type 4 comes */
-  uint32_t timeout_ms; /* a held run's deadline starts again when its stdin comes */
+  uint32_t timeout_ms; /* a held run's deadline starts when its stdin comes */
 } child_t;
 
 static child_t children[MAX_CHILDREN];

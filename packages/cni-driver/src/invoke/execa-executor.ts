@@ -91,8 +91,7 @@ export function createExecaExecutor(): PluginExecutor {
         request.stdinGate.then(
           () => {
             if (!subprocess.stdin || subprocess.stdin.destroyed || timedOut || aborted) return;
-            // The timeout bounds the plugin's work: it starts again with the config.
-            clearTimeout(timer);
+            // The timeout bounds the plugin's work: it starts with the config.
             timer = setTimeout(onTimeout, request.timeoutMs);
             subprocess.stdin.end(request.stdin);
           },

@@ -90,8 +90,8 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
     graceMs: number;
     /** Set while the run waits for its stdin frame (started held, type 3). */
     heldStdin: NodeJS.WritableStream | undefined;
-    /** Starts the timeout again (a held run's, when its stdin comes). */
-    restartDeadline: () => void;
+    /** Starts the timeout of a held run, when its stdin comes. */
+    startDeadline: () => void;
   }
   const running = new Map<number, Running>();
   const u32 = (value: number): Buffer => {
@@ -159,7 +159,7 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
       env[kv.slice(0, eq)] = kv.slice(eq + 1);
     }
     const stdin = bytes();
-    const r: Running = { id, pid: undefined, out: [], err: [], outBytes: 0, errBytes: 0, flags: 0, killTimer: undefined, done: false, reaped: false, graceMs, heldStdin: undefined, restartDeadline: () => undefined };
+    const r: Running = { id, pid: undefined, out: [], err: [], outBytes: 0, errBytes: 0, flags: 0, killTimer: undefined, done: false, reaped: false, graceMs, heldStdin: undefined, startDeadline: () => undefined };
     running.set(id, r);
     let child;
     try {
@@ -172,8 +172,7 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
     const stdioLinks = r.pid === undefined ? [] : readStdioLinks(r.pid);
     // A held run has no deadline until its stdin comes: its parent settles it (stdin or cancel).
     let deadline = held ? undefined : setTimeout(() => startKill(r, 1, graceMs), timeoutMs);
-    r.restartDeadline = (): void => {
-      clearTimeout(deadline);
+    r.startDeadline = (): void => {
       deadline = setTimeout(() => startKill(r, 1, graceMs), timeoutMs);
     };
     const collect = (list: Buffer[], key: 'outBytes' | 'errBytes') => (chunk: Buffer): void => {
@@ -235,7 +234,7 @@ function nodeSpawnerMain(req: NodeJS.Require, hasFence: boolean, exitedDrainMs: 
         const stdin = r?.heldStdin;
         if (r && stdin) {
           r.heldStdin = undefined;
-          if (!(r.flags & 7)) r.restartDeadline();
+          if (!(r.flags & 7)) r.startDeadline();
           stdin.end(Buffer.from(frame.subarray(12, 12 + frame.readUInt32LE(8))));
         }
       } else if (type === 2) {
