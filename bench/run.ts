@@ -412,9 +412,10 @@ function formatTable(): string {
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const work = await mkdtemp(join(tmpdir(), 'multinet-bench-'));
   const peers = await preparePeers(ROOT);
   if (!peers) throw new Error('../shared/peers (or MULTINET_PEERS_DIR) with fake-plugins/noop is needed for the noop scenarios');
+  // Made once nothing can fail before the `finally` that removes it.
+  const work = await mkdtemp(join(tmpdir(), 'multinet-bench-'));
   if (!peers.harness) log('note: the Go harness could not be built (apt-get install golang-go golang-github-appc-cni-dev golang-github-containerd-go-cni-dev); peer columns stay empty');
   // multinet runs with its fastest executor (the C spawner helper) when a C compiler is there,
   // else with the default Node spawner; MULTINET_BENCH_EXECUTOR=execa|node-spawner|spawner
