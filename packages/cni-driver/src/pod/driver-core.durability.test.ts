@@ -18,11 +18,17 @@ const ports = vi.hoisted(() => ({
   holdSync: undefined as Promise<void> | undefined,
   /** Set: every sync fails with this errno code. */
   failSync: undefined as string | undefined,
+  /** Set: every `writeSync` (the record log's appends) fails with this errno code. */
+  failWrite: undefined as string | undefined,
 }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   return {
     ...fs,
+    writeSync: (...args: unknown[]): number => {
+      if (ports.failWrite !== undefined) throw Object.assign(new Error(`${ports.failWrite}: i/o error, write`), { code: ports.failWrite });
+      return (fs.writeSync as (...a: unknown[]) => number)(...args);
+    },
     fdatasync: (fd: number, callback: (error: Error | null) => void): void => {
       ports.fdatasyncs += 1;
       ports.events?.push('sync started');
@@ -43,8 +49,16 @@ vi.mock('node:fs', async (importOriginal) => {
 
 const bed = useNoopDriverBed({
   prefix: 'multinet-core-durability-',
-  confs: [['10-dbnet.conflist', 'dbnet', '1.0.0']],
-  objects: [{ namespace: 'default', name: 'dbnet' }],
+  confs: [
+    ['10-dbnet.conflist', 'dbnet', '1.0.0'],
+    ['20-dbnet2.conflist', 'dbnet2', '1.0.0'],
+    ['30-dbnet3.conflist', 'dbnet3', '1.0.0'],
+  ],
+  objects: [
+    { namespace: 'default', name: 'dbnet' },
+    { namespace: 'default', name: 'dbnet2' },
+    { namespace: 'default', name: 'dbnet3' },
+  ],
 });
 
 const sandbox = (): PodSandbox => ({
@@ -54,7 +68,7 @@ const sandbox = (): PodSandbox => ({
 });
 
 beforeEach(() => {
-  Object.assign(ports, { fdatasyncs: 0, events: undefined, holdSync: undefined, failSync: undefined });
+  Object.assign(ports, { fdatasyncs: 0, events: undefined, holdSync: undefined, failSync: undefined, failWrite: undefined });
 });
 
 /** The execa executor, noting each call and when its stdin gate opens (or fails). */
@@ -113,5 +127,18 @@ describe('the ADD intent\'s sync and the first plugin', () => {
     expect(events).toEqual(['sync started', 'ADD started, stdin held', 'stdin never given']);
     // The noop logs each call once it has read its config: none did, and no DEL was run either.
     expect(await bed.commandsOf('dbnet')).toEqual([]);
+  });
+});
+
+describe('a running pod whose change cannot be recorded', () => {
+  it('runs neither the DEL of the network it drops nor the ADD of the one it gains when the intents cannot be written', async () => {
+    const withNetworks = (networks: string): PodSandbox => ({ ...sandbox(), pod: { ...sandbox().pod, annotations: { 'alpha.network.k8s.io/networks': networks } } });
+    const driver = bed.openDriver();
+    await driver.setUpPod(withNetworks('dbnet,dbnet2'));
+    ports.failWrite = 'EIO';
+    await expect(driver.reconcilePod(withNetworks('dbnet,dbnet3'))).rejects.toMatchObject({ code: 'RECORD_WRITE_FAILED' });
+    ports.failWrite = undefined;
+    // dbnet2 is still there, untouched, and dbnet3 was never run.
+    expect([await bed.commandsOf('dbnet'), await bed.commandsOf('dbnet2'), await bed.commandsOf('dbnet3')]).toEqual([['ADD'], ['ADD'], []]);
   });
 });
