@@ -7,8 +7,7 @@ import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PodSandbox } from './pod-types.ts';
 import { useNoopDriverBed } from '../../../../test/support/noop-driver.ts';
-import { createExecaExecutor } from '../invoke/execa-executor.ts';
-import type { PluginExecutor } from '../invoke/plugin-executor.ts';
+import { createNotingExecutor } from '../../../../test/support/noting-executor.ts';
 
 const ports = vi.hoisted(() => ({
   fdatasyncs: 0,
@@ -71,23 +70,6 @@ beforeEach(() => {
   Object.assign(ports, { fdatasyncs: 0, events: undefined, holdSync: undefined, failSync: undefined, failWrite: undefined });
 });
 
-/** The execa executor, noting each call and when its stdin gate opens (or fails). */
-function createNotingExecutor(events: string[]): PluginExecutor & { readonly called: Promise<void> } {
-  const inner = createExecaExecutor();
-  let called!: () => void;
-  const calledOnce = new Promise<void>((resolve) => (called = resolve));
-  return {
-    gatesStdin: true,
-    called: calledOnce,
-    execPlugin(request) {
-      events.push(request.stdinGate ? `${request.env['CNI_COMMAND']} started, stdin held` : `${request.env['CNI_COMMAND']} started`);
-      request.stdinGate?.then(() => events.push('stdin given'), () => events.push('stdin never given'));
-      called();
-      return inner.execPlugin(request);
-    },
-  };
-}
-
 describe('the durability option, as the record log sees it', () => {
   it('syncs the record log\'s ADD intent to disk under the default power-loss durability', async () => {
     const driver = bed.openDriver();
@@ -113,7 +95,7 @@ describe('the ADD intent\'s sync and the first plugin', () => {
     // The sync finishes once the plugin has started (or after 5 s, if it never starts meanwhile).
     ports.holdSync = Promise.race([executor.called, new Promise<void>((resolve) => setTimeout(resolve, 5000).unref())]);
     await driver.setUpPod(sandbox());
-    expect(events).toEqual(['sync started', 'ADD started, stdin held', 'sync done', 'stdin given']);
+    expect(events).toEqual(['sync started', 'ADD dbnet started held', 'sync done', 'ADD dbnet config', 'ADD dbnet done']);
     expect(await bed.commandsOf('dbnet')).toEqual(['ADD']);
   });
 
@@ -124,7 +106,7 @@ describe('the ADD intent\'s sync and the first plugin', () => {
     ports.events = events;
     ports.failSync = 'EIO';
     await expect(driver.setUpPod(sandbox())).rejects.toMatchObject({ code: 'RECORD_WRITE_FAILED', message: expect.stringContaining('EIO') });
-    expect(events).toEqual(['sync started', 'ADD started, stdin held', 'stdin never given']);
+    expect(events).toEqual(['sync started', 'ADD dbnet started held', 'ADD dbnet never given its config', 'ADD dbnet done']);
     // The noop logs each call once it has read its config: none did, and no DEL was run either.
     expect(await bed.commandsOf('dbnet')).toEqual([]);
   });

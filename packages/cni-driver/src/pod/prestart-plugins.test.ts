@@ -6,8 +6,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { useNoopDriverBed } from '../../../../test/support/noop-driver.ts';
-import { createExecaExecutor } from '../invoke/execa-executor.ts';
-import type { PluginExecutor } from '../invoke/plugin-executor.ts';
+import { createNotingExecutor } from '../../../../test/support/noting-executor.ts';
 import type { PodSandbox } from './pod-types.ts';
 
 const NETS = ['pa', 'pb', 'pc'] as const;
@@ -23,29 +22,6 @@ const sandbox = (): PodSandbox => ({
   pod: { namespace: 'default', name: 'web', uid: 'uid-web', annotations: { 'alpha.network.k8s.io/networks': NETS.join(',') } },
 });
 
-/** The execa executor, noting for each call `<verb> <net> started|config|done` (config: its stdin given). */
-function createNotingExecutor(): PluginExecutor & { readonly events: string[]; readonly gated: number } {
-  const inner = createExecaExecutor();
-  const events: string[] = [];
-  let gated = 0;
-  return {
-    events,
-    get gated() {
-      return gated;
-    },
-    gatesStdin: true,
-    async execPlugin(request) {
-      const call = `${request.env['CNI_COMMAND']} ${(JSON.parse(request.stdin) as { name: string }).name}`;
-      events.push(`${call} started`);
-      if (request.stdinGate) gated++;
-      void (request.stdinGate ?? Promise.resolve()).then(() => events.push(`${call} config`), () => events.push(`${call} never given its config`));
-      const outcome = await inner.execPlugin(request);
-      events.push(`${call} done`);
-      return outcome;
-    },
-  };
-}
-
 /** Index of an event that must be there. */
 const at = (events: readonly string[], event: string): number => {
   const index = events.indexOf(event);
@@ -60,7 +36,7 @@ describe('prestartPlugins (the default)', () => {
     await driver.setUpPod(sandbox());
     const { events } = executor;
     for (const [before, next] of [['pa', 'pb'], ['pb', 'pc']] as const) {
-      expect(at(events, `ADD ${next} started`)).toBeLessThan(at(events, `ADD ${before} done`));
+      expect(at(events, `ADD ${next} started held`)).toBeLessThan(at(events, `ADD ${before} done`));
       expect(at(events, `ADD ${next} config`)).toBeGreaterThan(at(events, `ADD ${before} done`));
     }
     for (const net of NETS) expect(await bed.commandsOf(net)).toEqual(['ADD']);
@@ -74,7 +50,7 @@ describe('prestartPlugins (the default)', () => {
     await driver.tearDownPod(sandbox().sandboxId);
     const { events } = executor;
     for (const [before, next] of [['pc', 'pb'], ['pb', 'pa']] as const) {
-      expect(at(events, `DEL ${next} started`)).toBeLessThan(at(events, `DEL ${before} done`));
+      expect(at(events, `DEL ${next} started held`)).toBeLessThan(at(events, `DEL ${before} done`));
       expect(at(events, `DEL ${next} config`)).toBeGreaterThan(at(events, `DEL ${before} done`));
     }
     for (const net of NETS) expect(await bed.commandsOf(net)).toEqual(['ADD', 'DEL']);
@@ -85,7 +61,7 @@ describe('prestartPlugins (the default)', () => {
     const executor = createNotingExecutor();
     const driver = bed.openDriver({ executor });
     await expect(driver.setUpPod(sandbox())).rejects.toMatchObject({ code: 'POD_SETUP_FAILED', details: { network: 'default/pb' } });
-    expect(executor.events).toContain('ADD pc started');
+    expect(executor.events).toContain('ADD pc started held');
     expect(executor.events).toContain('ADD pc never given its config');
     // pc never read a config (the noop logs a call once it has): nothing to roll back there.
     expect([await bed.commandsOf('pa'), await bed.commandsOf('pb'), await bed.commandsOf('pc')]).toEqual([['ADD', 'DEL'], ['ADD', 'DEL'], []]);
@@ -99,7 +75,7 @@ describe('prestartPlugins: false', () => {
     const driver = bed.openDriver({ executor, prestartPlugins: false });
     await driver.setUpPod(sandbox());
     await driver.tearDownPod(sandbox().sandboxId);
-    expect(executor.gated).toBe(0);
+    // No call held: each is started as itself, and gets its config at once.
     expect(executor.events.filter((e) => !e.endsWith(' config'))).toEqual([
       ...NETS.flatMap((net) => [`ADD ${net} started`, `ADD ${net} done`]),
       ...[...NETS].reverse().flatMap((net) => [`DEL ${net} started`, `DEL ${net} done`]),
