@@ -179,11 +179,12 @@ export async function reconcileSandbox(ctx: ReconcileContext, sandbox: SandboxTa
     });
   };
   /**
-   * Begins the call of `next` ahead (see held-call.ts) when the executor can hold a plugin's
-   * stdin and the driver has not turned prestarts off; `undefined` otherwise.
+   * Begins the call of `next` ahead (see held-call.ts) unless the driver turned prestarts off;
+   * `undefined` otherwise. (With an executor that cannot hold stdin, `invokePlugin` waits for the
+   * gate before calling it: the same order, without the overlap.)
    */
   const beginAhead = <T>(next: AttachmentRecord | undefined, start: (a: AttachmentRecord, gate: Promise<void>) => Promise<T>): HeldCall<T> | undefined =>
-    next !== undefined && ctx.prestartPlugins !== false && ctx.chain.executor.gatesStdin === true ? beginHeldCall((gate) => start(next, gate)) : undefined;
+    next !== undefined && ctx.prestartPlugins !== false ? beginHeldCall((gate) => start(next, gate)) : undefined;
 
   /** DELs `attachment` (or awaits its DEL begun ahead); true when it is gone. A failure is kept as `del-failed`. */
   const runDel = async (attachment: AttachmentRecord, isUndo = false, begun?: Promise<void>): Promise<boolean> => {
